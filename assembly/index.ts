@@ -1,0 +1,10 @@
+// The ABI surface: re-exports only. Everything here is a pure function of numbers and
+// Float64Arrays (style.md: kernels, not features).
+export { fft, xftfFast, xftrFast } from './fft';
+export { ftwindow, besselI0 } from './window';
+export { polyfit, polyfitRange } from './polyfit';
+export { lstsq } from './linalg';
+export { interpLinear, splineInterp } from './interp';
+export { bsplineEval } from './bspline';
+export { deriv, findE0Index, removeDups } from './edge';
+export { autobkSolve } from './autobk';

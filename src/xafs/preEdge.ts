@@ -1,0 +1,158 @@
+import { XafsError } from '../errors.js';
+import { deriv, findE0Index, polyfitRange, removeDups } from '../wasm.js';
+import { checkFinite, indexNearest, indexOf, maxOf, minOf, roundHalfEven } from './util.js';
+
+export interface PreEdgeOptions {
+  /** Edge energy (eV). Snapped to the nearest grid point, as Larch does. @default find_e0 */
+  e0?: number;
+  /** Edge step; computed from the pre- and post-edge curves when not given. @default computed */
+  step?: number;
+  /** Pre-edge range start, eV relative to e0. @default 5·round((E[1]−e0)/5) (2 eV steps when ie0 ≤ 20), half-to-even */
+  pre1?: number;
+  /** Pre-edge range end, eV relative to e0. @default 5·round(pre1/15) */
+  pre2?: number;
+  /** Post-edge range start, eV relative to e0. @default min(150, 5·round(norm2/15)) */
+  norm1?: number;
+  /** Post-edge range end, eV relative to e0. @default 5·round((max E − e0)/5), at most max E − e0 */
+  norm2?: number;
+  /** Degree of the post-edge polynomial (0–5). @default 2; 1 when norm2−norm1 < 350; 0 when < 50 */
+  nnorm?: number;
+  /** Exponent of the Victoreen weighting of the pre-edge line (μ·E^nvict). @default 0 */
+  nvict?: number;
+  /** Compute `flat` (post-edge curvature removed above e0). @default true */
+  makeFlat?: boolean;
+}
+
+export interface PreEdgeDetails {
+  pre1: number;
+  pre2: number;
+  norm1: number;
+  norm2: number;
+  nnorm: number;
+  nvict: number;
+  /** Pre-edge line slope (per eV, absolute energy). */
+  slope: number;
+  /** Pre-edge line offset. */
+  offset: number;
+  /** Post-edge polynomial coefficients, ascending powers of absolute energy (eV). */
+  normCoefs: number[];
+}
+
+export interface PreEdgeResult {
+  e0: number;
+  edgeStep: number;
+  norm: Float64Array;
+  flat: Float64Array;
+  dmude: Float64Array;
+  d2mude: Float64Array;
+  /** Pre-edge line evaluated on the energy grid. */
+  preEdgeLine: Float64Array;
+  /** Post-edge curve (pre-edge line + polynomial) on the energy grid. */
+  postEdgeCurve: Float64Array;
+  preEdge: PreEdgeDetails;
+}
+
+const MAX_NNORM = 5;
+
+/** Larch 0.9.58 pre_edge: normalization with Larch's automatic ranges (larch-conventions §1.2). */
+export function preEdge(group: { energy: Float64Array; mu: Float64Array }, options: PreEdgeOptions = {}): PreEdgeResult {
+  const { energy: energyIn, mu } = group;
+  const n = energyIn.length;
+  if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
+  if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: normalization needs at least 10`);
+  for (const [name, v] of Object.entries(options)) if (name !== 'makeFlat') checkFinite(`--${name}`, v as number);
+  const energy = removeDups(energyIn);
+
+  let e0 = options.e0;
+  if (e0 === undefined || e0 < energy[1] || e0 > energy[n - 2]) {
+    const i = findE0Index(energy, mu);
+    if (i === 0) {
+      throw new XafsError('ENOEDGE', 'no absorption edge found: μ(E) has no rising edge away from the ends of the scan; check the μ expression (e.g. --mu "ln(i0/itrans)") or pass --e0 E');
+    }
+    e0 = energy[i];
+  }
+  const ie0 = indexNearest(energy, e0);
+  e0 = energy[ie0];
+  const emin = minOf(energy);
+  const emax = maxOf(energy);
+
+  let pre1 = options.pre1 ?? (ie0 > 20 ? 5 * roundHalfEven((energy[1] - e0) / 5) : 2 * roundHalfEven((energy[1] - e0) / 2));
+  pre1 = Math.max(pre1, emin - e0);
+  let pre2 = options.pre2 ?? 5 * roundHalfEven(pre1 / 15);
+  if (pre1 > pre2) [pre1, pre2] = [pre2, pre1];
+
+  let norm2 = options.norm2 ?? 5 * roundHalfEven((emax - e0) / 5);
+  if (norm2 < 0) norm2 = emax - e0 - norm2;
+  norm2 = Math.min(norm2, emax - e0);
+  let norm1 = options.norm1 ?? Math.min(150, 5 * roundHalfEven(norm2 / 15));
+  if (norm1 > norm2) [norm1, norm2] = [norm2, norm1];
+  let nnorm = options.nnorm;
+  if (nnorm === undefined) {
+    nnorm = 2;
+    if (norm2 - norm1 < 350) nnorm = 1;
+    if (norm2 - norm1 < 50) nnorm = 0;
+  }
+  nnorm = Math.max(Math.min(Math.trunc(nnorm), MAX_NNORM), 0);
+  const nvict = options.nvict ?? 0;
+
+  // pre-edge line: fit mu*E^nvict over [p1, p2) -- p2 (index_nearest) excluded
+  let p1 = indexOf(energy, pre1 + e0);
+  let p2 = indexNearest(energy, pre2 + e0);
+  if (p2 - p1 < 2) p2 = Math.min(n, p1 + 2);
+  const omu = new Float64Array(n);
+  for (let i = 0; i < n; i++) omu[i] = nvict === 0 ? mu[i] : mu[i] * energy[i] ** nvict;
+  const pc = polyfitRange(energy, omu, p1, p2, 1);
+  const offset = pc[0];
+  const slope = pc[1];
+  const preLine = new Float64Array(n);
+  for (let i = 0; i < n; i++) preLine[i] = nvict === 0 ? slope * energy[i] + offset : (slope * energy[i] + offset) * energy[i] ** -nvict;
+
+  // post-edge polynomial on mu - pre_edge (no E^nvict factor here, as in Larch)
+  p1 = indexOf(energy, norm1 + e0);
+  p2 = indexNearest(energy, norm2 + e0);
+  if (p2 - p1 < 2) p2 = Math.min(n, p1 + 2);
+  const presub = new Float64Array(n);
+  for (let i = 0; i < n; i++) presub[i] = mu[i] - preLine[i];
+  const normCoefs = Array.from(polyfitRange(energy, presub, p1, p2, nnorm));
+  const post = Float64Array.from(preLine);
+  for (let j = 0; j < normCoefs.length; j++) {
+    const c = normCoefs[j];
+    for (let i = 0; i < n; i++) post[i] += c * energy[i] ** j;
+  }
+  let edgeStep = options.step ?? post[ie0] - preLine[ie0];
+  edgeStep = Math.abs(edgeStep);
+  if (!(edgeStep > 0) || !Number.isFinite(edgeStep)) {
+    throw new XafsError('ENOEDGE', `edge step is ${edgeStep} at e0 = ${e0} eV: the post-edge curve does not rise above the pre-edge line; check the μ expression, the ranges (--pre1/--pre2/--norm1/--norm2) or pass --e0 E`);
+  }
+  const norm = new Float64Array(n);
+  for (let i = 0; i < n; i++) norm[i] = (mu[i] - preLine[i]) / edgeStep;
+
+  // flat: on the original energy array; degree min(nnorm, 2) fit to norm over the norm range
+  const fie0 = indexNearest(energyIn, e0);
+  let f1 = indexOf(energyIn, norm1 + e0);
+  let f2 = indexNearest(energyIn, norm2 + e0);
+  if (f2 - f1 < 2) f2 = Math.min(n, f1 + 2);
+  const flat = Float64Array.from(norm);
+  if (options.makeFlat !== false && f2 - f1 > 4) {
+    const fc = polyfitRange(energyIn, norm, f1, f2, Math.min(nnorm, 2));
+    const c0 = fc[0];
+    const c1 = fc.length > 1 ? fc[1] : 0;
+    const c2 = fc.length > 2 ? fc[2] : 0;
+    const fAt = (e: number) => c0 + e * (c1 + e * c2);
+    const ref = fAt(energyIn[fie0]);
+    for (let i = fie0; i < n; i++) flat[i] = norm[i] - (fAt(energyIn[i]) - ref);
+  }
+  const dmude = deriv(energyIn, mu);
+  const d2mude = deriv(energyIn, dmude);
+  return {
+    e0,
+    edgeStep,
+    norm,
+    flat,
+    dmude,
+    d2mude,
+    preEdgeLine: preLine,
+    postEdgeCurve: post,
+    preEdge: { pre1, pre2, norm1, norm2, nnorm, nvict, slope, offset, normCoefs },
+  };
+}
