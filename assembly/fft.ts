@@ -29,19 +29,24 @@ export function isPowerOfTwo(n: i32): bool {
   return n > 0 && (n & (n - 1)) == 0;
 }
 
-/** In-place FFT of n complex points (z has 2n entries). */
+/** In-place FFT of n complex points (z has 2n entries). Raw loads/stores keep the butterflies tight. */
 export function fftInPlace(z: Float64Array, n: i32, inverse: bool): void {
   twiddles(n);
+  const p = z.dataStart;
+  const pc = twCos.dataStart;
+  const ps = twSin.dataStart;
   // bit reversal
   let j = 0;
   for (let i = 0; i < n - 1; i++) {
     if (i < j) {
-      const re = unchecked(z[2 * i]);
-      const im = unchecked(z[2 * i + 1]);
-      unchecked((z[2 * i] = z[2 * j]));
-      unchecked((z[2 * i + 1] = z[2 * j + 1]));
-      unchecked((z[2 * j] = re));
-      unchecked((z[2 * j + 1] = im));
+      const a = p + (<usize>i << 4);
+      const b = p + (<usize>j << 4);
+      const re = load<f64>(a);
+      const im = load<f64>(a, 8);
+      store<f64>(a, load<f64>(b));
+      store<f64>(a, load<f64>(b, 8), 8);
+      store<f64>(b, re);
+      store<f64>(b, im, 8);
     }
     let m = n >> 1;
     while (m >= 1 && j >= m) {
@@ -54,28 +59,28 @@ export function fftInPlace(z: Float64Array, n: i32, inverse: bool): void {
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
     const step = n / len;
-    for (let start = 0; start < n; start += len) {
-      for (let k = 0; k < half; k++) {
-        const wr = unchecked(twCos[k * step]);
-        const wi = sgn * unchecked(twSin[k * step]);
-        const a = 2 * (start + k);
-        const b = 2 * (start + k + half);
-        const br = unchecked(z[b]);
-        const bi = unchecked(z[b + 1]);
+    for (let k = 0; k < half; k++) {
+      const wr = load<f64>(pc + (<usize>(k * step) << 3));
+      const wi = sgn * load<f64>(ps + (<usize>(k * step) << 3));
+      for (let start = 0; start < n; start += len) {
+        const a = p + (<usize>(start + k) << 4);
+        const b = a + (<usize>half << 4);
+        const br = load<f64>(b);
+        const bi = load<f64>(b, 8);
         const tr = br * wr - bi * wi;
         const ti = br * wi + bi * wr;
-        const ar = unchecked(z[a]);
-        const ai = unchecked(z[a + 1]);
-        unchecked((z[a] = ar + tr));
-        unchecked((z[a + 1] = ai + ti));
-        unchecked((z[b] = ar - tr));
-        unchecked((z[b + 1] = ai - ti));
+        const ar = load<f64>(a);
+        const ai = load<f64>(a, 8);
+        store<f64>(a, ar + tr);
+        store<f64>(a, ai + ti, 8);
+        store<f64>(b, ar - tr);
+        store<f64>(b, ai - ti, 8);
       }
     }
   }
   if (inverse) {
     const s = 1.0 / <f64>n;
-    for (let i = 0; i < 2 * n; i++) unchecked((z[i] *= s));
+    for (let i = 0; i < 2 * n; i++) store<f64>(p + (<usize>i << 3), load<f64>(p + (<usize>i << 3)) * s);
   }
 }
 

@@ -7,4 +7,4 @@ export { lstsq } from './linalg';
 export { interpLinear, splineInterp } from './interp';
 export { bsplineEval } from './bspline';
 export { deriv, findE0Index, removeDups } from './edge';
-export { autobkSolve } from './autobk';
+export { autobkPlan, autobkRun, autobkFree } from './autobk';

@@ -3,7 +3,43 @@
  * (`build/release.js`, built by `asc` from assembly/) instantiates the module at import, copies
  * typed arrays in and returns new typed arrays; kernels never mutate their inputs.
  */
-import * as core from '../build/release.js';
+import * as raw from '../build/release.js';
+
+/**
+ * The core is built with AssemblyScript's `minimal` runtime: no shadow stack (which, with the
+ * `incremental` runtime, blocks inlining of array accesses and made kernels 5-10× slower), and no
+ * automatic collection. Garbage is collected here, between calls, when no WASM frame holds a
+ * reference: every kernel call counts its allocation (input + output sizes) and a collection runs
+ * once enough has been allocated since the last one.
+ */
+const COLLECT_BYTES = 16 << 20;
+let allocated = 0;
+function charge(bytes: number): void {
+  allocated += bytes;
+  if (allocated > COLLECT_BYTES) {
+    allocated = 0;
+    raw.__collect();
+  }
+}
+type Fn = (...args: never[]) => unknown;
+/** Wraps every kernel so that its allocations are charged (a typed array in or out ≈ its bytes, ×3 for scratch). */
+const core = Object.fromEntries(
+  Object.entries(raw).map(([name, f]) => {
+    if (typeof f !== 'function' || name.startsWith('__')) return [name, f];
+    const g = f as Fn;
+    return [
+      name,
+      (...args: unknown[]) => {
+        const out = (g as (...a: unknown[]) => unknown)(...args);
+        let bytes = 64;
+        for (const a of args) if (ArrayBuffer.isView(a)) bytes += a.byteLength;
+        if (ArrayBuffer.isView(out)) bytes += out.byteLength;
+        charge(4 * bytes + 65536);
+        return out;
+      },
+    ];
+  }),
+) as unknown as typeof raw;
 
 export type WindowName = 'hanning' | 'fhanning' | 'gaussian' | 'kaiser' | 'parzen' | 'welch' | 'sine' | 'bessel';
 
@@ -96,7 +132,11 @@ export interface AutobkSolveInput {
   clampLo: number;
   clampHi: number;
   chiStd?: Float64Array;
-  coefs0?: Float64Array;
+  /** Knot abscissae (data points) and Larch's starting values there (splrep interpolation). */
+  splK: Float64Array;
+  splY: Float64Array;
+  /** 'larch': MINPACK lmdif from Larch's start, stopping where Larch stops; 'exact': the true minimum. */
+  solver: 'larch' | 'exact';
 }
 
 export interface AutobkSolveOutput {
@@ -106,6 +146,7 @@ export interface AutobkSolveOutput {
   /** Background on the working energy points. */
   bkg: Float64Array;
   chisqr: number;
+  /** Function evaluations (larch solver) or Gauss-Newton iterations (exact solver). */
   iterations: number;
   /** True when the B-spline columns were used directly (knots on interior data points). */
   fastPath: boolean;
@@ -113,9 +154,46 @@ export interface AutobkSolveOutput {
 
 const EMPTY = new Float64Array(0);
 
-/** The AUTOBK least-squares solve (assembly/autobk.ts). */
+/** AUTOBK plans (the grid-dependent factorization) resident in WASM memory, most recent last. */
+interface PlanEntry {
+  key: string;
+  kraw: Float64Array;
+  ftwin: Float64Array;
+  knots: Float64Array;
+  handle: number;
+}
+const plans: PlanEntry[] = [];
+const MAX_PLANS = 16;
+
+function sameArray(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function planFor(p: AutobkSolveInput): number {
+  const key = `${p.nk}|${p.kstep}|${p.irbkg}|${p.nfft}|${p.nclamp}|${p.kraw.length}|${p.kraw[0]}|${p.kraw[p.kraw.length - 1]}|${p.knots.join(',')}`;
+  for (let i = plans.length - 1; i >= 0; i--) {
+    const e = plans[i];
+    if (e.key === key && sameArray(e.kraw, p.kraw) && sameArray(e.ftwin, p.ftwin) && sameArray(e.knots, p.knots)) {
+      if (i !== plans.length - 1) plans.push(plans.splice(i, 1)[0]);
+      return e.handle;
+    }
+  }
+  const handle = core.autobkPlan(p.kraw, p.knots, p.splK, p.nk, p.kstep, p.ftwin, p.irbkg, p.nfft, p.nclamp);
+  plans.push({ key, kraw: p.kraw.slice(), ftwin: p.ftwin.slice(), knots: p.knots.slice(), handle });
+  if (plans.length > MAX_PLANS) core.autobkFree(plans.shift()!.handle);
+  return handle;
+}
+
+/**
+ * The AUTOBK least-squares solve (assembly/autobk.ts). The grid-dependent part (DFT rows, B-spline
+ * operator and its QR factorization) is cached: spectra sharing an energy grid, e0 and options
+ * (a series) only pay for their own μ.
+ */
 export function autobkSolve(p: AutobkSolveInput): AutobkSolveOutput {
-  const r = core.autobkSolve(p.kraw, p.mu, p.knots, p.nk, p.kstep, p.ftwin, p.irbkg, p.nfft, p.nclamp, p.clampLo, p.clampHi, p.chiStd ?? EMPTY, p.coefs0 ?? EMPTY);
+  const handle = planFor(p);
+  const r = core.autobkRun(handle, p.mu, p.chiStd ?? EMPTY, p.clampLo, p.clampHi, p.splY, p.solver === 'exact' ? 1 : 0);
   const nc = p.knots.length - 4;
   const nmue = p.kraw.length;
   let o = 0;

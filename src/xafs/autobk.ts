@@ -37,6 +37,13 @@ export interface AutobkOptions {
   clampLo?: number;
   /** Weight of the high-k clamp. @default 1 */
   clampHi?: number;
+  /**
+   * 'larch' (default) follows Larch's optimizer (MINPACK lmdif, tolerances 1e-6, from the splrep
+   * start) and stops where it stops, so χ(k) matches Larch 0.9.58; 'exact' solves to the true
+   * minimum of the same objective (Larch can stop short of it by ~0.3 % on noisy data).
+   * @default 'larch'
+   */
+  solver?: 'larch' | 'exact';
   /** Options of the internal pre_edge, run when e0 or the edge step are not known. */
   preEdge?: PreEdgeOptions;
 }
@@ -135,9 +142,15 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
 
   // knots on the data points nearest a uniform k grid; not-a-knot knot vector (FITPACK splrep)
   const splK = new Float64Array(nspl);
+  const splY = new Float64Array(nspl);
   for (let i = 0; i < nspl; i++) {
     const q = kmin + (i * (kmax - kmin)) / (nspl - 1);
-    splK[i] = kraw[indexNearest(kraw, q)];
+    const ik = indexNearest(kraw, q);
+    const i1 = Math.min(nraw - 1, ik + 5);
+    const i2 = Math.max(0, ik - 5);
+    splK[i] = kraw[ik];
+    // Larch's starting values: raw μ averaged around each knot, (2μ[ik] + μ[ik+5] + μ[ik−5])/4
+    splY[i] = (2 * mu[ik + ie0] + mu[i1 + ie0] + mu[i2 + ie0]) / 4;
   }
   const knots = new Float64Array(nspl + 4);
   for (let i = 0; i < 4; i++) {
@@ -162,6 +175,9 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     clampLo,
     clampHi,
     chiStd,
+    splK,
+    splY,
+    solver: options.solver ?? 'larch',
   });
   const bkg = Float64Array.from(mu);
   bkg.set(sol.bkg, ie0);
