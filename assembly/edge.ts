@@ -67,3 +67,13 @@ export function removeDups(arr: Float64Array): Float64Array {
   if (n > 1 && Math.abs(unchecked(out[n - 1]) - unchecked(out[n - 2])) < tiny) unchecked((out[n - 1] = out[n - 2] + tiny));
   return out;
 }
+
+/** remove_dups then find_e0 in one call: [index, de-duplicated energy (n)]. */
+export function dedupFindE0(energy: Float64Array, mu: Float64Array): Float64Array {
+  const e = removeDups(energy);
+  const n = e.length;
+  const out = new Float64Array(n + 1);
+  unchecked((out[0] = <f64>findE0Index(e, mu)));
+  for (let i = 0; i < n; i++) unchecked((out[i + 1] = e[i]));
+  return out;
+}

@@ -32,6 +32,14 @@ export function isPowerOfTwo(n: i32): bool {
 /** In-place FFT of n complex points (z has 2n entries). Raw loads/stores keep the butterflies tight. */
 export function fftInPlace(z: Float64Array, n: i32, inverse: bool): void {
   twiddles(n);
+  fftCore(z, n, inverse, 1);
+}
+
+/**
+ * The FFT with the twiddle table already loaded for a size tabN = n*stride (so a table for nfft
+ * serves the half-size transform of a real signal too).
+ */
+export function fftCore(z: Float64Array, n: i32, inverse: bool, stride: i32): void {
   const p = z.dataStart;
   const pc = twCos.dataStart;
   const ps = twSin.dataStart;
@@ -58,7 +66,7 @@ export function fftInPlace(z: Float64Array, n: i32, inverse: bool): void {
   const sgn: f64 = inverse ? 1.0 : -1.0;
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
-    const step = n / len;
+    const step = (n / len) * stride;
     for (let k = 0; k < half; k++) {
       const wr = load<f64>(pc + (<usize>(k * step) << 3));
       const wi = sgn * load<f64>(ps + (<usize>(k * step) << 3));

@@ -1,10 +1,12 @@
 // The ABI surface: re-exports only. Everything here is a pure function of numbers and
 // Float64Arrays (style.md: kernels, not features).
 export { fft, xftfFast, xftrFast } from './fft';
+export { xftfFull, xftrFull } from './xafsft';
 export { ftwindow, besselI0 } from './window';
 export { polyfit, polyfitRange } from './polyfit';
 export { lstsq } from './linalg';
 export { interpLinear, splineInterp } from './interp';
 export { bsplineEval } from './bspline';
-export { deriv, findE0Index, removeDups } from './edge';
+export { deriv, findE0Index, removeDups, dedupFindE0 } from './edge';
+export { preEdgeFit } from './preedge';
 export { autobkPlan, autobkRun, autobkFree } from './autobk';

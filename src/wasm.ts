@@ -70,6 +70,24 @@ export function xftrFast(z: Float64Array, nfft: number, kstep: number): Float64A
   return core.xftrFast(z, nfft, kstep);
 }
 
+/**
+ * Larch xftf in one kernel: returns {re, im, mag} (irmax points) and the window on the uniform
+ * grid (npts points). See src/xafs/xftf.ts for the grid sizes.
+ */
+export function xftfKernel(k: Float64Array, chi: Float64Array, kmin: number, kmax: number, dk: number, dk2: number, window: WindowName, kweight: number, nfft: number, kstep: number, npts: number, next: number, irmax: number) {
+  const o = core.xftfFull(k, chi, kmin, kmax, dk, dk2, WINDOW_CODE[window], kweight, nfft, kstep, npts, next, irmax);
+  return { re: o.subarray(0, irmax), im: o.subarray(irmax, 2 * irmax), mag: o.subarray(2 * irmax, 3 * irmax), win: o.subarray(3 * irmax) };
+}
+
+/** Larch xftr in one kernel: {re, im, mag} (nq points) and the R window on the input grid. */
+export function xftrKernel(chirRe: Float64Array, chirIm: Float64Array | undefined, rstep: number, rmin: number, rmax: number, dr: number, dr2: number, window: WindowName, rw: number, nfft: number, nq: number) {
+  const nr = chirRe.length;
+  const o = core.xftrFull(chirRe, chirIm ?? EMPTY_F64, rstep, rmin, rmax, dr, dr2, WINDOW_CODE[window], rw, nfft, nq);
+  return { re: o.subarray(0, nq), im: o.subarray(nq, 2 * nq), mag: o.subarray(2 * nq, 3 * nq), win: o.subarray(3 * nq, 3 * nq + nr) };
+}
+
+const EMPTY_F64 = new Float64Array(0);
+
 /** Larch ftwindow on a uniform grid x starting at 0. dx2 = dx when not given. */
 export function ftwindowKernel(x: Float64Array, xmin: number, xmax: number, dx: number, dx2: number | undefined, window: WindowName): Float64Array {
   return core.ftwindow(x, xmin, xmax, dx, dx2 === undefined ? -1 : dx2, WINDOW_CODE[window]);
@@ -112,6 +130,47 @@ export function deriv(x: Float64Array, y: Float64Array): Float64Array {
 /** Larch find_e0: the grid index of the edge. */
 export function findE0Index(x: Float64Array, y: Float64Array): number {
   return core.findE0Index(x, y);
+}
+
+/** remove_dups and find_e0 in one call. */
+export function dedupFindE0(energy: Float64Array, mu: Float64Array): { energy: Float64Array; index: number } {
+  const o = core.dedupFindE0(energy, mu);
+  return { index: o[0], energy: o.subarray(1) };
+}
+
+export interface PreEdgeFitInput {
+  energy: Float64Array;
+  energyOrig: Float64Array;
+  mu: Float64Array;
+  ie0: number;
+  pre: [number, number];
+  post: [number, number];
+  nnorm: number;
+  nvict: number;
+  step?: number;
+  flat: [number, number];
+  fie0: number;
+  makeFlat: boolean;
+}
+
+/** The fitting part of pre_edge (assembly/preedge.ts) in one call. */
+export function preEdgeFit(p: PreEdgeFitInput) {
+  const o = core.preEdgeFit(p.energy, p.energyOrig, p.mu, p.ie0, p.pre[0], p.pre[1], p.post[0], p.post[1], p.nnorm, p.nvict, p.step ?? NaN, p.flat[0], p.flat[1], p.fie0, p.makeFlat);
+  const n = p.energy.length;
+  let i = 4 + p.nnorm;
+  const take = () => o.subarray(i, (i += n));
+  return {
+    slope: o[0],
+    offset: o[1],
+    edgeStep: o[2],
+    normCoefs: Array.from(o.subarray(3, 4 + p.nnorm)),
+    norm: take(),
+    flat: take(),
+    preLine: take(),
+    postEdge: take(),
+    dmude: take(),
+    d2mude: take(),
+  };
 }
 
 /** Larch remove_dups. */

@@ -69,7 +69,8 @@ export interface AutobkResult {
     /** Fitted B-spline coefficients (Larch's knots_y), raw μ units. */
     knotsY: Float64Array;
     chisqr: number;
-    iterations: number;
+    /** Residual evaluations of the 'larch' solver (Larch's nfev), or Gauss-Newton steps of 'exact'. */
+    nfev: number;
   };
 }
 
@@ -192,6 +193,6 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     chi,
     bkg,
     chie,
-    autobkDetails: { kmin, kmax, irbkg, nspl, knotsK: knots, knotsY: sol.coefs, chisqr: sol.chisqr, iterations: sol.iterations },
+    autobkDetails: { kmin, kmax, irbkg, nspl, knotsK: knots, knotsY: sol.coefs, chisqr: sol.chisqr, nfev: sol.iterations },
   };
 }

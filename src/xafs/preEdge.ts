@@ -1,5 +1,5 @@
 import { XafsError } from '../errors.js';
-import { deriv, findE0Index, polyfitRange, removeDups } from '../wasm.js';
+import { dedupFindE0, preEdgeFit } from '../wasm.js';
 import { checkFinite, indexNearest, indexOf, maxOf, minOf, roundHalfEven } from './util.js';
 
 export interface PreEdgeOptions {
@@ -61,15 +61,15 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
   if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
   if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: normalization needs at least 10`);
   for (const [name, v] of Object.entries(options)) if (name !== 'makeFlat') checkFinite(`--${name}`, v as number);
-  const energy = removeDups(energyIn);
+  const scan = dedupFindE0(energyIn, mu);
+  const energy = scan.energy;
 
   let e0 = options.e0;
   if (e0 === undefined || e0 < energy[1] || e0 > energy[n - 2]) {
-    const i = findE0Index(energy, mu);
-    if (i === 0) {
+    if (scan.index === 0) {
       throw new XafsError('ENOEDGE', 'no absorption edge found: μ(E) has no rising edge away from the ends of the scan; check the μ expression (e.g. --mu "ln(i0/itrans)") or pass --e0 E');
     }
-    e0 = energy[i];
+    e0 = energy[scan.index];
   }
   const ie0 = indexNearest(energy, e0);
   e0 = energy[ie0];
@@ -95,55 +95,38 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
   nnorm = Math.max(Math.min(Math.trunc(nnorm), MAX_NNORM), 0);
   const nvict = options.nvict ?? 0;
 
-  // pre-edge line: fit mu*E^nvict over [p1, p2) -- p2 (index_nearest) excluded
-  let p1 = indexOf(energy, pre1 + e0);
+  // pre-edge line over [p1, p2) and post-edge polynomial over [q1, q2): the index_nearest end
+  // point is excluded (Larch slices); flat uses the energy as given, not de-duplicated
+  const p1 = indexOf(energy, pre1 + e0);
   let p2 = indexNearest(energy, pre2 + e0);
   if (p2 - p1 < 2) p2 = Math.min(n, p1 + 2);
-  const omu = new Float64Array(n);
-  for (let i = 0; i < n; i++) omu[i] = nvict === 0 ? mu[i] : mu[i] * energy[i] ** nvict;
-  const pc = polyfitRange(energy, omu, p1, p2, 1);
-  const offset = pc[0];
-  const slope = pc[1];
-  const preLine = new Float64Array(n);
-  for (let i = 0; i < n; i++) preLine[i] = nvict === 0 ? slope * energy[i] + offset : (slope * energy[i] + offset) * energy[i] ** -nvict;
-
-  // post-edge polynomial on mu - pre_edge (no E^nvict factor here, as in Larch)
-  p1 = indexOf(energy, norm1 + e0);
-  p2 = indexNearest(energy, norm2 + e0);
-  if (p2 - p1 < 2) p2 = Math.min(n, p1 + 2);
-  const presub = new Float64Array(n);
-  for (let i = 0; i < n; i++) presub[i] = mu[i] - preLine[i];
-  const normCoefs = Array.from(polyfitRange(energy, presub, p1, p2, nnorm));
-  const post = Float64Array.from(preLine);
-  for (let j = 0; j < normCoefs.length; j++) {
-    const c = normCoefs[j];
-    for (let i = 0; i < n; i++) post[i] += c * energy[i] ** j;
-  }
-  let edgeStep = options.step ?? post[ie0] - preLine[ie0];
-  edgeStep = Math.abs(edgeStep);
+  const q1 = indexOf(energy, norm1 + e0);
+  let q2 = indexNearest(energy, norm2 + e0);
+  if (q2 - q1 < 2) q2 = Math.min(n, q1 + 2);
+  const f1 = indexOf(energyIn, norm1 + e0);
+  let f2 = indexNearest(energyIn, norm2 + e0);
+  if (f2 - f1 < 2) f2 = Math.min(n, f1 + 2);
+  const fit = preEdgeFit({
+    energy,
+    energyOrig: energyIn,
+    mu,
+    ie0,
+    pre: [p1, p2],
+    post: [q1, q2],
+    nnorm,
+    nvict,
+    step: options.step,
+    flat: [f1, f2],
+    fie0: indexNearest(energyIn, e0),
+    makeFlat: options.makeFlat !== false,
+  });
+  const edgeStep = fit.edgeStep;
   if (!(edgeStep > 0) || !Number.isFinite(edgeStep)) {
     throw new XafsError('ENOEDGE', `edge step is ${edgeStep} at e0 = ${e0} eV: the post-edge curve does not rise above the pre-edge line; check the μ expression, the ranges (--pre1/--pre2/--norm1/--norm2) or pass --e0 E`);
   }
-  const norm = new Float64Array(n);
-  for (let i = 0; i < n; i++) norm[i] = (mu[i] - preLine[i]) / edgeStep;
-
-  // flat: on the original energy array; degree min(nnorm, 2) fit to norm over the norm range
-  const fie0 = indexNearest(energyIn, e0);
-  let f1 = indexOf(energyIn, norm1 + e0);
-  let f2 = indexNearest(energyIn, norm2 + e0);
-  if (f2 - f1 < 2) f2 = Math.min(n, f1 + 2);
-  const flat = Float64Array.from(norm);
-  if (options.makeFlat !== false && f2 - f1 > 4) {
-    const fc = polyfitRange(energyIn, norm, f1, f2, Math.min(nnorm, 2));
-    const c0 = fc[0];
-    const c1 = fc.length > 1 ? fc[1] : 0;
-    const c2 = fc.length > 2 ? fc[2] : 0;
-    const fAt = (e: number) => c0 + e * (c1 + e * c2);
-    const ref = fAt(energyIn[fie0]);
-    for (let i = fie0; i < n; i++) flat[i] = norm[i] - (fAt(energyIn[i]) - ref);
-  }
-  const dmude = deriv(energyIn, mu);
-  const d2mude = deriv(energyIn, dmude);
+  const { norm, flat, dmude, d2mude, slope, offset, normCoefs } = fit;
+  const preLine = fit.preLine;
+  const post = fit.postEdge;
   return {
     e0,
     edgeStep,

@@ -1,6 +1,6 @@
 import { KSTEP, NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
-import { ftwindowKernel, interpLinear, xftfFast } from '../wasm.js';
+import { xftfKernel } from '../wasm.js';
 import { windowName } from './ftWindow.js';
 import { checkFinite, maxOf } from './util.js';
 
@@ -68,27 +68,14 @@ export function xftf(group: { k: Float64Array; chi: Float64Array }, options: Xft
   }
   if (kmin >= kmax) throw new XafsError('ERANGE', `kmin (${kmin}) must be below kmax (${kmax})`);
   const npts = Math.trunc(1.01 + kdataMax / kstep);
-  const kmaxExt = Math.max(kdataMax, kmax + dk2);
-  const next = Math.trunc(1.01 + kmaxExt / kstep);
-  const kgrid = new Float64Array(next);
-  for (let i = 0; i < next; i++) kgrid[i] = kstep * i;
-  const chiU = interpLinear(k, chi, kgrid);
-  const wFull = ftwindowKernel(kgrid, kmin, kmax, dk, dk2, win);
-  const m = Math.min(npts, next, nfft);
-  const y = new Float64Array(m);
-  for (let i = 0; i < m; i++) y[i] = chiU[i] * kgrid[i] ** kweight * wFull[i];
-  const z = xftfFast(y, nfft, kstep);
+  const next = Math.trunc(1.01 + Math.max(kdataMax, kmax + dk2) / kstep);
   const rstep = Math.PI / (kstep * nfft);
   const irmax = Math.trunc(Math.min(nfft / 2, 1.01 + rmaxOut / rstep));
+  const o = xftfKernel(k, chi, kmin, kmax, dk, dk2, win, kweight, nfft, kstep, npts, next, irmax);
   const r = new Float64Array(irmax);
-  const chirRe = new Float64Array(irmax);
-  const chirIm = new Float64Array(irmax);
-  const chirMag = new Float64Array(irmax);
-  for (let i = 0; i < irmax; i++) {
-    r[i] = rstep * i;
-    chirRe[i] = z[2 * i];
-    chirIm[i] = z[2 * i + 1];
-    chirMag[i] = Math.hypot(chirRe[i], chirIm[i]);
-  }
-  return { r, chirMag, chirRe, chirIm, kwin: wFull.slice(0, npts), kweight, kmin, kmax, dk, dk2, window: win, rstep };
+  for (let i = 0; i < irmax; i++) r[i] = rstep * i;
+  const chirRe = o.re;
+  const chirIm = o.im;
+  const chirMag = o.mag;
+  return { r, chirMag, chirRe, chirIm, kwin: o.win.slice(0, Math.min(npts, chi.length)), kweight, kmin, kmax, dk, dk2, window: win, rstep };
 }

@@ -1,6 +1,6 @@
 import { NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
-import { ftwindowKernel, xftrFast } from '../wasm.js';
+import { xftrKernel } from '../wasm.js';
 import { windowName } from './ftWindow.js';
 import { checkFinite } from './util.js';
 
@@ -57,32 +57,12 @@ export function xftr(group: { r: Float64Array; chirRe: Float64Array; chirIm?: Fl
     throw new XafsError('ERANGE', `R window ${rmin}–${rmax} Å is outside χ(R) (0–${rmaxData.toFixed(3)} Å): choose --rmin below --rmax and below ${rmaxData.toFixed(2)}`);
   }
   const kstep = Math.PI / (rstep * nfft);
-  const rgrid = new Float64Array(nfft);
-  for (let i = 0; i < nfft; i++) rgrid[i] = rstep * i;
-  const w = ftwindowKernel(rgrid, rmin, rmax, dr, dr2, win);
-  // complex input carries the one-sided FT: Larch scales by 0.5 (real input: 1)
-  const scale = chirIm ? 0.5 : 1.0;
-  const z = new Float64Array(2 * nfft);
-  const m = Math.min(r.length, nfft);
-  for (let i = 0; i < m; i++) {
-    const f = scale * w[i] * (rw === 0 ? 1 : rgrid[i] ** rw);
-    z[2 * i] = chirRe[i] * f;
-    z[2 * i + 1] = (chirIm ? chirIm[i] : 0) * f;
-  }
-  const out = xftrFast(z, nfft, kstep);
   const nq = Math.trunc(1.05 + qmaxOut / kstep);
+  const o = xftrKernel(chirRe, chirIm, rstep, rmin, rmax, dr, dr2, win, rw, nfft, nq);
   const q = new Float64Array(nq);
-  const chiqRe = new Float64Array(nq);
-  const chiqIm = new Float64Array(nq);
-  const chiqMag = new Float64Array(nq);
-  const half = nfft / 2;
-  for (let i = 0; i < nq; i++) {
-    q[i] = nq > 1 ? (qmaxOut * i) / (nq - 1) : 0;
-    if (i < half) {
-      chiqRe[i] = out[2 * i];
-      chiqIm[i] = out[2 * i + 1];
-      chiqMag[i] = Math.hypot(chiqRe[i], chiqIm[i]);
-    }
-  }
-  return { q, chiqRe, chiqIm, chiqMag, rwin: w.slice(0, r.length) };
+  for (let i = 0; i < nq; i++) q[i] = nq > 1 ? (qmaxOut * i) / (nq - 1) : 0;
+  const chiqRe = o.re;
+  const chiqIm = o.im;
+  const chiqMag = o.mag;
+  return { q, chiqRe, chiqIm, chiqMag, rwin: o.win };
 }
