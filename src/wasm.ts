@@ -12,7 +12,7 @@ import * as raw from '../build/release.js';
  * reference: every kernel call counts its allocation (input + output sizes) and a collection runs
  * once enough has been allocated since the last one.
  */
-const COLLECT_BYTES = 16 << 20;
+const COLLECT_BYTES = 256 << 10;
 let allocated = 0;
 function charge(bytes: number): void {
   allocated += bytes;

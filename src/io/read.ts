@@ -1,0 +1,286 @@
+/**
+ * One door to the readers: `readFile` recognises the format, `readColumns` insists on a column
+ * file, `readSpectrum` turns any of them into energy (eV, sorted) and μ(E), checking
+ * the input on the way with messages that say what is wrong, where, and what to do.
+ */
+import { extname } from 'node:path';
+import { XafsError } from '../errors.js';
+import type { AthenaGroup, AthenaProject, ColumnFile, FeffDat, Spectrum } from '../types.js';
+import { parseColumnText } from './ascii.js';
+import { athenaText, readAthena } from './athena.js';
+import { evaluateExpression } from './expr.js';
+import { isFeffDatText, readFeffDat } from './feffdat.js';
+import { decodeText, fixVarname, readBytes } from './text.js';
+import { isXdiText, readXdi, xdiEnergy } from './xdi.js';
+
+export type XafsFile = ColumnFile | AthenaProject | FeffDat;
+
+/**
+ * Read any supported file: an Athena project (.prj or its content, gzip or plain), a feff.dat
+ * path file, an XDI file (first line `# XDI/...`), else a plain column file (Larch read_ascii).
+ */
+export function readFile(path: string): XafsFile {
+  const bytes = readBytes(path);
+  if (bytes.length === 0) {
+    throw new XafsError('EFORMAT', `${path} is empty; expected a column file, an XDI file, an Athena project or a feff.dat`);
+  }
+  const athena = athenaText(bytes);
+  if (athena !== null) return readAthena({ data: athena, path });
+  if (extname(path).toLowerCase() === '.prj') {
+    throw new XafsError('EFORMAT', `${path} has the .prj extension but is not an Athena project (no 'Athena project file --' header); re-save it from Athena`);
+  }
+  if (bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) {
+    throw new XafsError('EFORMAT', `${path} is an HDF5 file; xafs reads HDF5 only through a batch recipe ({"hdf5": {"file", "energy", "mu"}})`);
+  }
+  if (bytes.subarray(0, 4096).includes(0)) {
+    throw new XafsError('EFORMAT', `${path} is a binary file, not text; export the scan as a text column file, XDI or Athena project`);
+  }
+  const text = decodeText(bytes);
+  if (isXdiText(text)) return readXdi({ text, path });
+  if (isFeffDatText(text)) return readFeffDat({ text, path });
+  return parseColumnText({ text, path });
+}
+
+/** Read a column file (XDI or plain text); an Athena project or feff.dat is refused with EFORMAT. */
+export function readColumns(path: string): ColumnFile {
+  const file = readFile(path);
+  if (file.format === 'athena') {
+    throw new XafsError('EFORMAT', `${path} is an Athena project, not a column file; read it with readAthena or pick a group with --group`);
+  }
+  if (file.format === 'feffdat') {
+    throw new XafsError('EFORMAT', `${path} is a FEFF path file (feff.dat), not a column file; read it with readFeffDat`);
+  }
+  return file;
+}
+
+export interface ReadSpectrumOptions {
+  /** Expression for μ(E) over the columns (`ln(i0/itrans)`); default: a column named mu, xmu, mutrans or mufluor. */
+  mu?: string;
+  /** Expression for the energy; default: the column labelled energy (or the XDI abscissa), else the first column. */
+  energy?: string;
+  /** Sort a non-monotonic scan by energy (with a warning); false refuses it with EORDER. @default true */
+  sort?: boolean;
+  /** Athena group label (also its Larch group name or record id); default: the first group. */
+  group?: string;
+}
+
+/** Column names Larch and Athena users give μ(E), in the order we look for them. */
+const MU_NAMES = ['mu', 'xmu', 'mutrans', 'mufluor'];
+/** Fewer points than this cannot be normalized or background-subtracted. */
+const MIN_POINTS = 10;
+/** Larch remove_dups: steps below 1e-7 eV count as repeated energies. */
+const DUP_TINY = 1e-7;
+
+/** Read a file and return the spectrum in it (see `spectrumFrom`). */
+export function readSpectrum(path: string, opts: ReadSpectrumOptions = {}): Spectrum {
+  return spectrumFrom(readFile(path), opts);
+}
+
+function pickGroup(project: AthenaProject, wanted: string | undefined): AthenaGroup {
+  const groups = project.groups;
+  if (groups.length === 0) {
+    throw new XafsError('EFORMAT', `${project.path}: the Athena project holds no groups`);
+  }
+  if (wanted === undefined) return groups[0]!;
+  const larchName = (label: string): string => {
+    const name = fixVarname(label);
+    return name.startsWith('_') ? 'd' + name : name;
+  };
+  const hit =
+    groups.find((g) => g.label === wanted) ??
+    groups.find((g) => g.label.trim().toLowerCase() === wanted.trim().toLowerCase()) ??
+    groups.find((g) => larchName(g.label) === wanted) ??
+    groups.find((g) => g.id === wanted);
+  if (!hit) {
+    const list = groups.map((g) => `'${g.label}'`).join(', ');
+    throw new XafsError('EOPTION', `${project.path}: no group labelled '${wanted}'; the groups are: ${list}`);
+  }
+  return hit;
+}
+
+/**
+ * Build a spectrum from a file already read: choose energy and μ (options, else the usual
+ * column names), convert keV to eV, check for too few points, non-finite or all-zero values,
+ * sort a non-monotonic scan (or refuse it) and report repeated energies (processing separates
+ * them with Larch's remove_dups). Every adjustment leaves a warning in `warnings`.
+ */
+export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Spectrum {
+  if (file.format === 'feffdat') {
+    throw new XafsError('EFORMAT', `${file.path} is a FEFF path file (feff.dat), not a spectrum; use it as a path in a fit recipe`);
+  }
+  const warnings: string[] = [];
+  let columns: { label: string; values: Float64Array }[];
+  let source: string;
+  let at: (i: number) => string;
+  let metadata: Record<string, unknown>;
+  let xdiFile: ColumnFile | undefined;
+  let statedUnits: string | undefined;
+  let energyColumnHint: number | undefined;
+  let beamline = '';
+
+  if (file.format === 'athena') {
+    const g = pickGroup(file, opts.group);
+    if (g.isChi) {
+      throw new XafsError('EFORMAT', `${file.path}: group '${g.label}' holds χ(k), not μ(E); pick a μ(E) group with --group`);
+    }
+    source = `${file.path}#${g.label}`;
+    columns = [
+      { label: 'energy', values: g.energy },
+      { label: 'mu', values: g.mu },
+    ];
+    if (g.i0) columns.push({ label: 'i0', values: g.i0 });
+    if (g.signal) columns.push({ label: 'signal', values: g.signal });
+    if (g.stddev) columns.push({ label: 'stddev', values: g.stddev });
+    at = (i) => `point ${i + 1}`;
+    metadata = { label: g.label, id: g.id, params: g.params };
+  } else {
+    if (opts.group !== undefined) {
+      throw new XafsError('EOPTION', `--group '${opts.group}' applies to Athena projects; ${file.path} is a ${file.format === 'xdi' ? 'XDI' : 'column'} file`);
+    }
+    source = file.path;
+    columns = file.columns;
+    const lines = file.rowLines;
+    at = (i) => (lines ? `line ${lines[i]}` : `row ${i + 1}`);
+    metadata = { ...file.metadata };
+    if (file.format === 'xdi') xdiFile = file;
+    statedUnits = file.energyUnits;
+    energyColumnHint = file.energyColumn;
+    beamline = file.beamline ?? 'file';
+  }
+  const labels = columns.map((c) => c.label);
+
+  // energy: --energy, else the XDI abscissa, else the column labelled energy, else column 1
+  let energy: Float64Array;
+  let energyName: string;
+  let energyInEv = false;
+  // only looked at without --energy: an angle column lacking a d-spacing must not block --energy
+  const xdiAbscissa = opts.energy === undefined && xdiFile ? xdiEnergy(xdiFile) : undefined;
+  if (opts.energy !== undefined) {
+    energy = evaluateExpression(opts.energy, columns, { source, option: '--energy' });
+    energyName = `--energy '${opts.energy}'`;
+  } else if (xdiAbscissa) {
+    energy = xdiAbscissa.values;
+    energyName = `column '${xdiAbscissa.label}'`;
+    if (xdiAbscissa.note) {
+      warnings.push(xdiAbscissa.note);
+      energyInEv = true;
+    }
+  } else {
+    const byLabel = columns.find((c) => c.label === 'energy');
+    const col = byLabel ?? columns[0]!;
+    energy = col.values.slice();
+    energyName = `column '${col.label}'`;
+    if (!byLabel && energyColumnHint !== undefined && energyColumnHint !== 1 && columns[energyColumnHint - 1]) {
+      const hinted = columns[energyColumnHint - 1]!.label;
+      warnings.push(
+        `${source}: energy taken from column 1 ('${col.label}'), but the ${beamline} header ` +
+          `names column ${energyColumnHint} ('${hinted}') as energy; pass --energy ${hinted} if that is the scan's energy`,
+      );
+    }
+  }
+
+  // mu: --mu, else a column named mu, xmu, mutrans or mufluor
+  let mu: Float64Array;
+  let muName: string;
+  if (opts.mu !== undefined) {
+    mu = evaluateExpression(opts.mu, columns, { source, option: '--mu' });
+    muName = `--mu '${opts.mu}'`;
+  } else {
+    const col = MU_NAMES.map((n) => columns.find((c) => c.label === n)).find((c) => c !== undefined);
+    if (!col) {
+      throw new XafsError(
+        'ECOLUMN',
+        `${source}: no mu column (looked for ${MU_NAMES.join(', ')}); the columns are: ${labels.join(', ')}; ` +
+          `pass --mu EXPR, e.g. --mu 'ln(i0/itrans)'`,
+      );
+    }
+    mu = col.values.slice();
+    muName = `column '${col.label}'`;
+  }
+
+  const n = energy.length;
+  if (n < MIN_POINTS) {
+    throw new XafsError(
+      'ETOOFEW',
+      `${source}: only ${n} data point${n === 1 ? '' : 's'}; a spectrum needs at least ${MIN_POINTS}; check that the file holds a whole scan`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const badE = !Number.isFinite(energy[i]!);
+    if (badE || !Number.isFinite(mu[i]!)) {
+      const [what, name, value] = badE ? ['energy', energyName, energy[i]] : ['mu', muName, mu[i]];
+      throw new XafsError(
+        'ENONFINITE',
+        `${source} ${at(i)}: ${what} is ${value} (from ${name}); fix or delete that line, or build ${what} from other columns`,
+      );
+    }
+  }
+  if (mu.every((v) => v === 0)) {
+    throw new XafsError('EZERO', `${source}: mu is zero at every point (from ${muName}); pick the absorption column or expression with --mu`);
+  }
+
+  // Larch guess_energy_units: keV when max < 120 and the smallest |step| < 0.005
+  if (!energyInEv) {
+    let emax = -Infinity;
+    let minStep = Infinity;
+    let sumStep = 0;
+    for (let i = 0; i < n; i++) {
+      if (energy[i]! > emax) emax = energy[i]!;
+      if (i > 0) {
+        const d = energy[i]! - energy[i - 1]!;
+        minStep = Math.min(minStep, Math.abs(d));
+        sumStep += d;
+      }
+    }
+    const looksKev = emax < 120 && minStep < 0.005;
+    if (looksKev && emax < 90 && sumStep < 0) {
+      warnings.push(
+        `${source}: ${energyName} looks like a monochromator angle in degrees (largest value ${emax}, decreasing); ` +
+          `pass --energy EXPR giving eV`,
+      );
+    } else if (looksKev || statedUnits?.toLowerCase() === 'kev') {
+      energy = energy.map((e) => e * 1000);
+      const why = looksKev ? `largest value ${emax} < 120 and smallest step ${minStep} < 0.005` : `the header says keV`;
+      warnings.push(`${source}: ${energyName} looks like keV (${why}): multiplied by 1000 to get eV`);
+    }
+  }
+
+  // Non-monotonic scans: a stable sort by energy, or refusal when sorting is off
+  let order: number[] | null = null;
+  for (let i = 1; i < n; i++) {
+    if (energy[i]! < energy[i - 1]!) {
+      const msg = `energy is not increasing at ${at(i)} (${energy[i]} after ${energy[i - 1]})`;
+      if (opts.sort === false) {
+        throw new XafsError('EORDER', `${source}: ${msg}; pass --sort (drop --no-sort) to sort the scan by energy`);
+      }
+      warnings.push(`${source}: ${msg}: sorted the scan by energy`);
+      order = Array.from({ length: n }, (_, k) => k).sort((a, b) => energy[a]! - energy[b]! || a - b);
+      break;
+    }
+  }
+  if (order) {
+    const idx = order;
+    energy = Float64Array.from(idx, (k) => energy[k]!);
+    mu = Float64Array.from(idx, (k) => mu[k]!);
+  }
+
+  // Repeated energies are only reported here: pre_edge and autobk separate them with Larch's
+  // remove_dups (a step below 1e-7 eV pushed up to max(1e-7, 1e-6·|step|)) exactly as Larch does;
+  // doing it here too would move such points twice.
+  let repeated = 0;
+  let firstDup = -1;
+  for (let i = 1; i < n; i++) {
+    if (energy[i]! - energy[i - 1]! < DUP_TINY) {
+      if (firstDup < 0) firstDup = order ? order[i]! : i;
+      repeated++;
+    }
+  }
+  if (repeated > 0) {
+    warnings.push(
+      `${source}: ${repeated} repeated energ${repeated === 1 ? 'y' : 'ies'} (first at ${at(firstDup)}): ` +
+        `processing separates them by 1e-7 eV as Larch's remove_dups does; average or delete repeated points if they are real`,
+    );
+  }
+
+  return { energy, mu, source, labels, metadata, warnings };
+}

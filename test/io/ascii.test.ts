@@ -1,0 +1,193 @@
+import { describe, expect, test } from 'vitest';
+import { readAscii } from '../../src/io/index.js';
+import { catchXafs, expectClose, fixture, reference, sum, tempFiles } from './helpers.js';
+
+interface ColumnsRef {
+  ncols: number;
+  nrows: number;
+  labels: string[];
+  first_row: number[];
+  last_row: number[];
+  column_sums: number[];
+}
+interface AsciiRef {
+  labels: string[];
+  shape: [number, number];
+  attrs: Record<string, string>;
+  header: string[];
+  footer: string[];
+  energy_units: string | null;
+  energy_column: number | null;
+  sums: number[];
+}
+
+const columnsRef = reference<Record<string, ColumnsRef>>('columns.json');
+const asciiRef = reference<Record<string, AsciiRef>>('larch_read_ascii.json');
+const folderOf = (name: string): string => (/^(APS|CLS|ESRF|NSLS|SSRL)/.test(name) ? 'beamlines' : 'spectra');
+
+describe('readAscii reproduces Larch 0.9.58 read_ascii on the 12 reference column files', () => {
+  test('the reference covers 12 files', () => {
+    expect(Object.keys(columnsRef)).toHaveLength(12);
+  });
+  for (const [name, ref] of Object.entries(columnsRef)) {
+    test(`${name}: ${ref.ncols} columns × ${ref.nrows} rows, Larch's labels, rows and column sums`, () => {
+      const cf = readAscii(fixture(`${folderOf(name)}/${name}`));
+      expect(cf.labels).toEqual(ref.labels);
+      expect(cf.columns).toHaveLength(ref.ncols);
+      expect(cf.columns.map((c) => c.label)).toEqual(ref.labels);
+      for (const c of cf.columns) expect(c.values).toHaveLength(ref.nrows);
+      expect(cf.columns.map((c) => c.values[0])).toEqual(ref.first_row);
+      expect(cf.columns.map((c) => c.values[ref.nrows - 1])).toEqual(ref.last_row);
+      cf.columns.forEach((c, i) => expectClose(sum(c.values), ref.column_sums[i]!));
+    });
+  }
+});
+
+describe('readAscii header attributes, header/footer lines and beamline hints match Larch', () => {
+  for (const [rel, ref] of Object.entries(asciiRef)) {
+    test(`${rel}: attrs, header, footer, energy_units, energy_column`, () => {
+      const cf = readAscii(fixture(rel));
+      expect(cf.metadata).toEqual(ref.attrs);
+      expect(cf.header).toEqual(ref.header);
+      expect(cf.footer).toEqual(ref.footer);
+      expect(cf.energyUnits ?? null).toBe(ref.energy_units);
+      expect(cf.energyColumn ?? null).toBe(ref.energy_column);
+      expect([cf.columns.length, cf.columns[0]!.values.length]).toEqual(ref.shape);
+    });
+  }
+
+  test('the beamline parser that named the columns is reported', () => {
+    const parsers = Object.fromEntries(
+      Object.keys(columnsRef).map((name) => [name, readAscii(fixture(`${folderOf(name)}/${name}`)).beamline]),
+    );
+    expect(parsers).toEqual({
+      'APS12BM_2019.dat': 'APS 12BM',
+      'APS13ID_2019.dat': 'GSE EpicsScan',
+      'CLSHXMA.dat': 'CLS HXMA',
+      'ESRF_SNBL_2013.dat': 'generic',
+      'NSLS_XDAC_2011.dat': 'NSLS XDAC',
+      'SSRL1_2006.dat': 'SSRL',
+      'cu_metal_rt.xdi': 'generic',
+      'cu_romanglass.xdi': 'generic',
+      'fe2o3_rt1.xmu': 'generic',
+      'feo_rt1.xdi': 'generic',
+      'v_foil.xdi': 'GSE EpicsScan',
+      'znse_zn_xafs.001': 'GSE EpicsScan',
+    });
+  });
+
+  test('rowLines gives the file line of each data row (ESRF file: the second scan, lines 515–1420)', () => {
+    const cf = readAscii(fixture('beamlines/ESRF_SNBL_2013.dat'));
+    expect(cf.rowLines![0]).toBe(515);
+    expect(cf.rowLines![cf.rowLines!.length - 1]).toBe(1420);
+  });
+});
+
+describe('readAscii follows read_ascii rules on small files', () => {
+  const text = (s: string) => ({ text: s, path: 'mem.dat' });
+
+  test('the data block is found from the bottom: an earlier block becomes header, trailing text footer', () => {
+    const cf = readAscii(text('# first scan\n# x y\n1 2\n3 4\n# second scan\n# e mu\n5 6\n7 8\n9 10\n# end of file\n'));
+    expect(cf.labels).toEqual(['e', 'mu']);
+    expect(Array.from(cf.columns[0]!.values)).toEqual([5, 7, 9]);
+    expect(cf.footer).toEqual(['# end of file']);
+    expect(cf.rowLines).toEqual([7, 8, 9]);
+  });
+
+  test('labels come from the last header line, lowercased identifiers; #L and #C prefixes dropped', () => {
+    expect(readAscii(text('#S 1 scan\n#L Energy  I0  It(k)  chi(k)\n1 2 3 4\n5 6 7 8\n')).labels).toEqual([
+      'energy', 'i0', 'it_k', 'chi_k',
+    ]);
+    expect(readAscii(text('# title\n#C xmu(trans) I0\n1 2\n3 4\n')).labels).toEqual(['xmu_trans', 'i0']);
+  });
+
+  test("Larch's prefix quirk is kept: '#Column a b' loses '#' then 'C' → 'olumn'", () => {
+    expect(readAscii(text('# title\n#Column xx\n1 2\n3 4\n')).labels).toEqual(['olumn', 'xx']);
+  });
+
+  test('repeated labels get _colN, reserved names _a; missing labels colN, extra labels are dropped', () => {
+    expect(readAscii(text('# t\n# e e e data\n1 2 3 4\n5 6 7 8\n')).labels).toEqual(['e', 'e_col2', 'e_col3', 'data_a']);
+    expect(readAscii(text('# t\n# energy\n1 2 3\n4 5 6\n')).labels).toEqual(['energy', 'col2', 'col3']);
+    expect(readAscii(text('# t\n# a b c d\n1 2\n4 5\n')).labels).toEqual(['a', 'b']);
+  });
+
+  test('with fewer than two header lines Larch ignores the header: colN labels', () => {
+    expect(readAscii(text('# energy mu\n1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
+    expect(readAscii(text('1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
+  });
+
+  test("a label line of dashes gives colN (departure: Larch names that column '')", () => {
+    expect(readAscii(text('# XDI/1.0\n# Column.1: energy eV\n#----\n1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
+  });
+
+  test('commas and tabs separate values; CRLF line ends are read', () => {
+    const cf = readAscii(text('# t\r\n# e,\ta\r\n1,\t2\r\n3,4\r\n'));
+    expect(cf.labels).toEqual(['e', 'a']);
+    expect(Array.from(cf.columns[1]!.values)).toEqual([2, 4]);
+  });
+
+  test('short rows are padded with NaN, as read_ascii pads them', () => {
+    const cf = readAscii(text('# t\n# a b c\n1 2 3\n4 5\n6 7 8\n'));
+    expect(Array.from(cf.columns[2]!.values)).toEqual([3, NaN, 8]);
+  });
+
+  test('nan, inf, 1e-3, 1_000 and dates are numbers (Python float and dateutil)', () => {
+    const cf = readAscii(text('# t\n# a b c\n1_000 nan 2019-07-09\n1e-3 -inf 2019-07-09T11:02:47\n'));
+    expect(Array.from(cf.columns[0]!.values)).toEqual([1000, 0.001]);
+    expect(Array.from(cf.columns[1]!.values)).toEqual([NaN, -Infinity]);
+    expect(cf.columns[2]!.values[0]).toBe(new Date(2019, 6, 9).getTime() / 1000);
+    expect(cf.columns[2]!.values[1]).toBe(new Date(2019, 6, 9, 11, 2, 47).getTime() / 1000);
+  });
+
+  test('a month name counts as a date, so a header line of dates above the data is read as data (Larch pitfall 23)', () => {
+    const cf = readAscii(text('# title\n# a b\nJun 12:30\n1 2\n3 4\n'));
+    expect(cf.columns[0]!.values).toHaveLength(3);
+  });
+
+  test('header lines KEY: value and KEY = value become attributes (single-word keys, lowercased identifiers)', () => {
+    const cf = readAscii(text('# Mono.d_spacing: 3.1355\n; E0 = 7112\n# two words: no\n# x y\n1 2\n3 4\n'));
+    expect(cf.metadata).toEqual({ mono_d_spacing: '3.1355', e0: '7112' });
+  });
+
+  test('text in memory is read with its name', () => {
+    expect(readAscii({ text: '# a\n# x y\n1 2\n', path: 'given.dat' }).path).toBe('given.dat');
+  });
+});
+
+describe('readAscii refuses bad files with a message naming the file, the line and what to do', () => {
+  test('missing file → ENOENT', () => {
+    const err = catchXafs(() => readAscii('/no/such/dir/scan.dat'), 'ENOENT');
+    expect(err.message).toBe("file not found: '/no/such/dir/scan.dat'; check the name and the folder");
+  });
+
+  test('empty file → EFORMAT', () => {
+    const { write } = tempFiles();
+    const p = write('empty.dat', '\n\n');
+    expect(catchXafs(() => readAscii(p), 'EFORMAT').message).toBe(`${p} is empty; expected rows of numbers below a header`);
+  });
+
+  test('no numbers at all → EFORMAT', () => {
+    const { write } = tempFiles();
+    const p = write('words.dat', '# only\nwords here\n');
+    expect(catchXafs(() => readAscii(p), 'EFORMAT').message).toBe(
+      `${p}: no block of numbers found; a column file needs rows of numbers (one point per line) below its header`,
+    );
+  });
+
+  test('a word inside the data block → ENUMBER with line, column and the word (Larch would silently drop the rows above)', () => {
+    const { write } = tempFiles();
+    const rows = Array.from({ length: 6 }, (_, i) => `${8000 + i} ${1 + i / 10} ${2 + i}`);
+    rows[2] = '8002 1.2 abc';
+    const p = write('bad.dat', `# energy i0 it\n# e i0 it\n${rows.join('\n')}\n`);
+    expect(catchXafs(() => readAscii(p), 'ENUMBER').message).toBe(
+      `${p} line 5, column 3: 'abc' is not a number (the numbers run on to line 8); ` +
+        `fix that value, or delete or comment out the line with '#'`,
+    );
+  });
+
+  test('the first bad row in file order is named when several are broken', () => {
+    const { write } = tempFiles();
+    const p = write('bad2.dat', '# t\n# a b\n1 2\nx 3\n4 5\n5 --\n6 7\n7 8\n');
+    expect(catchXafs(() => readAscii(p), 'ENUMBER').message).toMatch(/line 4, column 1: 'x' is not a number/);
+  });
+});
