@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest';
+import * as xafs from '../src/index.js';
+
+describe('the public API', () => {
+  // A snapshot of the export list keeps API changes visible in review (style.md practice 8).
+  test('exports exactly these names', () => {
+    expect(Object.keys(xafs).sort()).toEqual([
+      'EINS_FACTOR',
+      'ETOK',
+      'KSTEP',
+      'KTOE',
+      'NFFT',
+      'PLANCK_HC',
+      'RSTEP',
+      'XafsError',
+      'angleToEnergy',
+      'autobk',
+      'etok',
+      'evaluateExpression',
+      'expressionColumns',
+      'findE0',
+      'ftWindow',
+      'ktoe',
+      'parseExpression',
+      'preEdge',
+      'processSpectrum',
+      'readAscii',
+      'readAthena',
+      'readColumns',
+      'readFeffDat',
+      'readFile',
+      'readSpectrum',
+      'readXdi',
+      'spectrumFrom',
+      'windowName',
+      'xdiEnergy',
+      'xftf',
+      'xftr',
+    ]);
+  });
+
+  test('KTOE is the CODATA-2018 value Larch 0.9.58 uses, and etok/ktoe invert each other', () => {
+    expect(xafs.KTOE).toBe(3.8099821161548597);
+    expect(xafs.ETOK * xafs.KTOE).toBeCloseTo(1, 15);
+    expect(xafs.ktoe(xafs.etok(100))).toBeCloseTo(100, 12);
+    expect(xafs.etok(-100)).toBeCloseTo(-xafs.etok(100), 15);
+    expect(xafs.RSTEP).toBe(0.030679615757712823);
+  });
+
+  test('the contract example runs synchronously on a bundled fixture', () => {
+    const s = xafs.readSpectrum('fixtures/spectra/cu_metal_rt.xdi', { mu: 'ln(i0/itrans)' });
+    const pe = xafs.preEdge(s);
+    const bk = xafs.autobk({ ...s, ...pe }, { rbkg: 1, kweight: 2 });
+    const ft = xafs.xftf(bk, { kmin: 3, kmax: 14, dk: 1, window: 'hanning', kweight: 2 });
+    const bt = xafs.xftr(ft, { rmin: 1, rmax: 3, dr: 0.1, window: 'hanning' });
+    expect(pe.e0).toBe(8980.5);
+    expect(bk.k.length).toBe(350);
+    let im = 0;
+    for (let i = 1; i < ft.chirMag.length; i++) if (ft.chirMag[i] > ft.chirMag[im]) im = i;
+    // the Cu–Cu first shell (2.55 Å) appears near 2.24 Å before phase correction
+    expect(ft.r[im]).toBeCloseTo(2.2396, 3);
+    expect(bt.q.length).toBe(601);
+    expect(bt.chiqRe).toBeInstanceOf(Float64Array);
+  });
+});
