@@ -232,7 +232,8 @@ function applyQt(A: Float64Array, diag: Float64Array, m: i32, n: i32, b: Float64
  * Solves one spectrum with a plan. mu (nmue): raw mu on the working points; chiStd (nk or empty).
  * Minimizes |b − H c|² + s(c)²·|w (u − Gc c)|², s = 1 + 100·mean((b − H c)²), with H = Q R:
  * |b − H c|² = ρ² + |β − R c|², β = Qᵀb, so each Gauss-Newton step is an (ncoef + 2 ncl) × ncoef
- * least-squares problem. Returns [c (ncoef), chi_raw(kout) (nk), bkg(kraw) (nmue), chisqr, iterations, fastPath].
+ * least-squares problem. Returns [c (ncoef), chi_raw(kout) (nk), bkg(kraw) (nmue), chisqr, nfev or iterations, fastPath,
+ * lmdif info (0 for the exact solver; 5 = evaluation limit reached)].
  */
 export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, clampLo: f64, clampHi: f64, splY: Float64Array, mode: i32): Float64Array {
   const pl = plans[handle] as AutobkPlan;
@@ -290,6 +291,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
 
   let fcur: f64 = 0.0;
   let iter = 0;
+  let info = 0;
   if (mode == 0) {
     // Larch: lmdif from the splrep coefficients, gtol = ftol = xtol = epsfcn = 1e-6
     const c0 = lstsq(pl.colloc, splY, ncoef, ncoef);
@@ -309,6 +311,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
     const fvec = new Float64Array(fcn.m);
     const lm = lmdif(fcn, c, fvec, 1e-6, 1e-6, 1e-6, 2000 * (ncoef + 1), 1e-6, 100.0);
     iter = lm.nfev;
+    info = lm.info;
     fcur = 0.0;
     for (let i = 0; i < fcn.m; i++) fcur += unchecked(fvec[i]) * unchecked(fvec[i]);
   } else {
@@ -393,7 +396,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
   }
   const Md = new Float64Array(nmue);
   splineMoments(kraw, diff, nmue, Md);
-  const res = new Float64Array(ncoef + nk + nmue + 3);
+  const res = new Float64Array(ncoef + nk + nmue + 4);
   const chi = new Float64Array(nk);
   splineEvalInto(kraw, diff, Md, nmue, kout, nk, chi);
   for (let j = 0; j < ncoef; j++) unchecked((res[j] = c[j]));
@@ -402,6 +405,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
   unchecked((res[ncoef + nk + nmue] = fcur));
   unchecked((res[ncoef + nk + nmue + 1] = <f64>iter));
   unchecked((res[ncoef + nk + nmue + 2] = pl.fast ? 1.0 : 0.0));
+  unchecked((res[ncoef + nk + nmue + 3] = <f64>info));
   return res;
 }
 

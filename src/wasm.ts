@@ -12,7 +12,7 @@ import * as raw from '../build/release.js';
  * reference: every kernel call counts its allocation (input + output sizes) and a collection runs
  * once enough has been allocated since the last one.
  */
-const COLLECT_BYTES = 256 << 10;
+const COLLECT_BYTES = 1 << 20;
 let allocated = 0;
 function charge(bytes: number): void {
   allocated += bytes;
@@ -209,6 +209,8 @@ export interface AutobkSolveOutput {
   iterations: number;
   /** True when the B-spline columns were used directly (knots on interior data points). */
   fastPath: boolean;
+  /** MINPACK lmdif's info (1-4 converged; 5 evaluation limit reached; 6-8 tolerances too small); 0 for 'exact'. */
+  info: number;
 }
 
 const EMPTY = new Float64Array(0);
@@ -259,5 +261,5 @@ export function autobkSolve(p: AutobkSolveInput): AutobkSolveOutput {
   const coefs = r.slice(o, (o += nc));
   const chiRaw = r.slice(o, (o += p.nk));
   const bkg = r.slice(o, (o += nmue));
-  return { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1 };
+  return { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1, info: r[o + 3] };
 }

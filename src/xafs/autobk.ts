@@ -1,4 +1,4 @@
-import { ETOK, KSTEP, NFFT } from '../constants.js';
+import { ETOK, KSTEP, KTOE, NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
 import { autobkSolve, ftwindowKernel, interpLinear, removeDups } from '../wasm.js';
 import { preEdge, type PreEdgeOptions } from './preEdge.js';
@@ -72,6 +72,8 @@ export interface AutobkResult {
     /** Residual evaluations of the 'larch' solver (Larch's nfev), or Gauss-Newton steps of 'exact'. */
     nfev: number;
   };
+  /** What a user should know: the optimizer stopped at its evaluation limit, too short a k range, ... */
+  warnings: string[];
 }
 
 /** Larch 0.9.58 autobk (larch-conventions §2), solved directly in the WASM core. */
@@ -180,6 +182,13 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     splY,
     solver: options.solver ?? 'larch',
   });
+  const warnings: string[] = [];
+  if (sol.info === 5) {
+    warnings.push(`AUTOBK stopped at its limit of ${sol.iterations} evaluations without converging (χ² = ${sol.chisqr.toPrecision(4)}): the background is unreliable; check e0, the k range (${kmin}–${kmax.toFixed(2)} Å⁻¹) and rbkg, or try solver 'exact'`);
+  }
+  if (kmax - kmin < 3) {
+    warnings.push(`the background spline covers only k = ${kmin}–${kmax.toFixed(2)} Å⁻¹ (data end ${(kmax * kmax * KTOE).toFixed(0)} eV above e0): this looks like a XANES scan; χ(k) from it means little`);
+  }
   const bkg = Float64Array.from(mu);
   bkg.set(sol.bkg, ie0);
   const chie = new Float64Array(n);
@@ -194,5 +203,6 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     bkg,
     chie,
     autobkDetails: { kmin, kmax, irbkg, nspl, knotsK: knots, knotsY: sol.coefs, chisqr: sol.chisqr, nfev: sol.iterations },
+    warnings,
   };
 }
