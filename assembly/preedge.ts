@@ -54,8 +54,10 @@ export function preEdgeFit(e: Float64Array, eOrig: Float64Array, mu: Float64Arra
       unchecked((flat[i] = norm[i] - (c0 + x * (c1 + x * c2) - ref)));
     }
   }
-  const d1 = deriv(eOrig, mu);
-  const d2 = deriv(eOrig, d1);
+  // Larch differentiates against the energy as given, which gives inf/NaN at a repeated energy;
+  // the de-duplicated energy is identical elsewhere and keeps dmude finite there
+  const d1 = deriv(e, mu);
+  const d2 = deriv(e, d1);
   const out = new Float64Array(3 + (nnorm + 1) + 6 * n);
   unchecked((out[0] = slope));
   unchecked((out[1] = offset));

@@ -33,7 +33,25 @@ export interface ColumnSpec {
 
 /** Writes a whitespace-separated column file with a '#' header naming every column and its units. */
 export function writeColumns(dir: string, file: string, title: string[], cols: ColumnSpec[]): string {
-  mkdirSync(dir, { recursive: true });
+  const fsError = (e: unknown, what: string): XafsError => {
+    const err = e as NodeJS.ErrnoException;
+    const why: Record<string, string> = {
+      EEXIST: 'a file of that name is in the way',
+      ENOTDIR: 'a file of that name is in the way',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'read-only file system',
+      ENOSPC: 'no space left on the device',
+      EISDIR: 'a folder of that name is in the way',
+    };
+    const reason = (err.code && why[err.code]) ?? err.code ?? err.message;
+    return new XafsError('EOPTION', `--out ${dir}: cannot ${what} (${reason}); pass --out a folder you can write to`);
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fsError(e, 'create the folder');
+  }
   const n = Math.min(...cols.map((c) => c.values.length));
   const lines = [...title.map((t) => `# ${t}`)];
   cols.forEach((c, i) => lines.push(`# Column.${i + 1}: ${c.name}  ${c.desc}`));
@@ -41,7 +59,11 @@ export function writeColumns(dir: string, file: string, title: string[], cols: C
   lines.push('#' + cols.map((c) => c.name.padStart(16)).join(' '));
   for (let i = 0; i < n; i++) lines.push(' ' + cols.map((c) => fmt(c.values[i])).join(' '));
   const path = join(dir, file);
-  writeFileSync(path, lines.join('\n') + '\n');
+  try {
+    writeFileSync(path, lines.join('\n') + '\n');
+  } catch (e) {
+    throw fsError(e, `write ${file}`);
+  }
   return path;
 }
 

@@ -1,8 +1,10 @@
 // `xafs process FILE`: read → pre_edge → autobk → xftf → xftr; text summary, --json or --out.
 import { basename } from 'node:path';
+import { XafsError } from '../errors.js';
+import { parseExpression } from '../io/expr.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
-import type { Io } from './program.js';
+import { version, type Io } from './program.js';
 import { toJson, writeColumns } from './format.js';
 
 type Opts = Record<string, unknown>;
@@ -79,7 +81,7 @@ export function summary(file: string, res: ProcessResult): string {
     `${file}: ${res.energy.length} points, ${f(res.energy[0], 2)}–${f(res.energy[res.energy.length - 1], 2)} eV`,
     `  e0         ${f(res.e0, 3)} eV`,
     `  edge step  ${res.edgeStep.toPrecision(6)}`,
-    `  pre-edge   ${f(d.pre1)} to ${f(d.pre2)} eV   post-edge ${f(d.norm1)} to ${f(d.norm2)} eV (nnorm ${d.nnorm})`,
+    `  ranges     pre-edge ${f(d.pre1)} to ${f(d.pre2)} eV, post-edge ${f(d.norm1)} to ${f(d.norm2)} eV from e0 (nnorm ${d.nnorm})`,
     `  autobk     k ${f(bkg.autobkDetails.kmin)}–${f(bkg.autobkDetails.kmax)} Å⁻¹, ${bkg.autobkDetails.nspl} knots, χ(k) on ${bkg.k.length} points`,
     `  xftf       k ${f(ft.kmin)}–${f(ft.kmax)} Å⁻¹, ${ft.window} dk ${f(ft.dk)}, k-weight ${ft.kweight}`,
     `  |χ(R)|     peak ${p.value.toPrecision(5)} Å^${-(ft.kweight + 1)} at R = ${p.r.toFixed(3)} Å (no phase correction)`,
@@ -87,53 +89,89 @@ export function summary(file: string, res: ProcessResult): string {
   ].join('\n');
 }
 
+/**
+ * Output file stem: the file name without its extension; for an Athena group (`cu.prj#cu010k.dat`)
+ * the group label is appended, so groups of one project written to one folder do not collide.
+ */
+export function outputStem(label: string): string {
+  const [path, group] = label.split(/#(.*)/s);
+  const stem = basename(path!).replace(/\.[^.]*$/, '') || 'spectrum';
+  return group ? `${stem}_${group.replace(/[^\w.-]+/g, '_')}` : stem;
+}
+
 export function writeOutputs(dir: string, file: string, res: ProcessResult): string[] {
-  const base = basename(file).replace(/\.[^.]*$/, '') || 'spectrum';
+  const base = outputStem(file);
   const { pre, bkg, ft, bft } = res;
-  const title = [`xafs process ${file}`, `e0 = ${res.e0} eV, edge step = ${res.edgeStep}`];
+  const title = [
+    `xafs ${version()} process ${file}`,
+    `e0 = ${res.e0} eV, edge step = ${res.edgeStep}`,
+    `xftf: ${ft.window} window, k ${ft.kmin}–${ft.kmax} Å⁻¹, dk ${ft.dk}, dk2 ${ft.dk2}, k-weight ${ft.kweight}`,
+  ];
   const kw = ft.kweight;
-  const chikw = Float64Array.from(bkg.chi, (c, i) => c * bkg.k[i] ** kw);
+  const per = (p: number) => (p === 0 ? 'no unit' : `Å^-${p}`);
+  const chikw = Float64Array.from(bkg.chi, (c, i) => c * bkg.k[i]! ** kw);
   return [
     writeColumns(dir, `${base}.norm.dat`, title, [
       { name: 'energy', desc: 'eV', values: res.energy },
-      { name: 'mu', desc: 'μ(E) as read', values: res.mu },
-      { name: 'norm', desc: 'normalized μ(E)', values: pre.norm },
-      { name: 'flat', desc: 'flattened normalized μ(E)', values: pre.flat },
+      { name: 'mu', desc: 'μ(E) as read (absorbance, no unit)', values: res.mu },
+      { name: 'norm', desc: 'normalized μ(E), no unit', values: pre.norm },
+      { name: 'flat', desc: 'flattened normalized μ(E), no unit', values: pre.flat },
       { name: 'dmude', desc: 'dμ/dE, 1/eV', values: pre.dmude },
-      { name: 'pre_edge', desc: 'pre-edge line', values: pre.preEdgeLine },
-      { name: 'post_edge', desc: 'post-edge curve', values: pre.postEdgeCurve },
-      { name: 'bkg', desc: 'AUTOBK background μ0(E)', values: bkg.bkg },
+      { name: 'pre_edge', desc: 'pre-edge line, μ units', values: pre.preEdgeLine },
+      { name: 'post_edge', desc: 'post-edge curve, μ units', values: pre.postEdgeCurve },
+      { name: 'bkg', desc: 'AUTOBK background μ0(E), μ units', values: bkg.bkg },
     ]),
     writeColumns(dir, `${base}.chik.dat`, title, [
       { name: 'k', desc: 'Å⁻¹', values: bkg.k },
-      { name: 'chi', desc: 'χ(k)', values: bkg.chi },
-      { name: `chik${kw}`, desc: `k^${kw}·χ(k), Å^-${kw}`, values: chikw },
-      { name: 'kwin', desc: 'FT window', values: ft.kwin },
+      { name: 'chi', desc: 'χ(k), no unit', values: bkg.chi },
+      { name: `chik${kw}`, desc: `k^${kw}·χ(k), ${per(kw)}`, values: chikw },
+      { name: 'kwin', desc: `FT window (${ft.window}), no unit`, values: ft.kwin },
     ]),
     writeColumns(dir, `${base}.chir.dat`, title, [
       { name: 'r', desc: 'Å', values: ft.r },
-      { name: 'chir_mag', desc: `|χ(R)|, Å^-${kw + 1}`, values: ft.chirMag },
-      { name: 'chir_re', desc: 'Re χ(R)', values: ft.chirRe },
-      { name: 'chir_im', desc: 'Im χ(R)', values: ft.chirIm },
+      { name: 'chir_mag', desc: `|χ(R)|, ${per(kw + 1)}`, values: ft.chirMag },
+      { name: 'chir_re', desc: `Re χ(R), ${per(kw + 1)}`, values: ft.chirRe },
+      { name: 'chir_im', desc: `Im χ(R), ${per(kw + 1)}`, values: ft.chirIm },
     ]),
     writeColumns(dir, `${base}.chiq.dat`, title, [
       { name: 'q', desc: 'Å⁻¹', values: bft.q },
-      { name: 'chiq_re', desc: `Re χ(q) (k^${kw}-weighted, windowed)`, values: bft.chiqRe },
-      { name: 'chiq_im', desc: 'Im χ(q)', values: bft.chiqIm },
-      { name: 'chiq_mag', desc: '|χ(q)|', values: bft.chiqMag },
+      { name: 'chiq_re', desc: `Re χ(q) (k^${kw}-weighted, windowed), ${per(kw)}`, values: bft.chiqRe },
+      { name: 'chiq_im', desc: `Im χ(q), ${per(kw)}`, values: bft.chiqIm },
+      { name: 'chiq_mag', desc: `|χ(q)|, ${per(kw)}`, values: bft.chiqMag },
     ]),
   ];
 }
 
-export function processCommand(file: string, o: Opts, io: Io): void {
-  const spectrum = readSpectrum(file, { mu: s(o, 'mu'), energy: s(o, 'energy'), group: s(o, 'group'), sort: o.sort !== false });
-  const res = processSpectrum(spectrum, processOptions(o));
-  for (const w of res.warnings) io.err(`xafs: warning: ${w}\n`);
-  const label = spectrum.source ?? file;
-  if (o.out) {
-    const written = writeOutputs(String(o.out), label.replace(/#.*/, ''), res);
-    if (!o.json) io.err(`wrote ${written.join(', ')}\n`);
+/** A syntax error in --mu/--energy names the option (the reader's message cannot know it). */
+function checkExpression(option: string, expr: string | undefined): void {
+  if (expr === undefined) return;
+  try {
+    parseExpression(expr);
+  } catch (e) {
+    if (e instanceof XafsError) throw new XafsError(e.code, `${option}: ${e.message}`, e.exitCode);
+    throw e;
   }
-  if (o.json) io.out(toJson(processJson(label, res)) + '\n');
-  else io.out(summary(label, res));
+}
+
+export function processCommand(file: string, o: Opts, io: Io): void {
+  checkExpression('--mu', s(o, 'mu'));
+  checkExpression('--energy', s(o, 'energy'));
+  const spectrum = readSpectrum(file, { mu: s(o, 'mu'), energy: s(o, 'energy'), group: s(o, 'group'), sort: o.sort !== false });
+  let res: ProcessResult;
+  try {
+    res = processSpectrum(spectrum, processOptions(o));
+  } catch (e) {
+    // what the reader noticed (energy column guessed, keV converted, ...) often explains the failure
+    for (const w of spectrum.warnings ?? []) io.err(`xafs: warning: ${w}\n`);
+    throw e;
+  }
+  const label = spectrum.source ?? file;
+  // render before printing anything, so a failure leaves no half-written output behind
+  const text = o.json ? toJson(processJson(label, res)) + '\n' : summary(label, res);
+  for (const w of res.warnings) io.err(`xafs: warning: ${w}\n`);
+  if (o.out) {
+    const written = writeOutputs(String(o.out), label, res);
+    io.err(`xafs: wrote ${written.join(', ')}\n`);
+  }
+  io.out(text);
 }

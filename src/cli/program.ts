@@ -24,19 +24,31 @@ export class ExitStatus extends Error {
   }
 }
 
-/** Parses a number option, naming the option in the error. */
-export function num(name: string) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x)) throw new CommanderError(2, 'xafs.badNumber', `error: option '${name}' expects a number, got '${v}'`);
-    return x;
-  };
+/** What a number option accepts beyond "finite": whole numbers, bounds. */
+export interface NumberRule {
+  integer?: boolean;
+  /** Smallest value allowed (inclusive). */
+  min?: number;
+  /** Largest value allowed (inclusive). */
+  max?: number;
+  /** Values must be above this (exclusive). */
+  above?: number;
 }
 
-export function int(name: string) {
+/**
+ * Parses a number option, or explains in one line what the option expects. The message goes
+ * through `fail` (the command's `error`, so commander prints it as a usage error, exit 2).
+ */
+export function parseNumber(name: string, rule: NumberRule, fail: (message: string) => never) {
   return (v: string): number => {
     const x = Number(v);
-    if (!Number.isInteger(x)) throw new CommanderError(2, 'xafs.badInteger', `error: option '${name}' expects a whole number, got '${v}'`);
+    const what = rule.integer ? 'a whole number' : 'a number';
+    if (v.trim() === '' || !Number.isFinite(x) || (rule.integer && !Number.isInteger(x))) {
+      fail(`error: option '${name}' expects ${what}, got '${v}'`);
+    }
+    const range = rule.min !== undefined && rule.max !== undefined ? ` from ${rule.min} to ${rule.max}` : rule.min !== undefined ? ` ≥ ${rule.min}` : ` ≤ ${rule.max}`;
+    if ((rule.min !== undefined && x < rule.min) || (rule.max !== undefined && x > rule.max)) fail(`error: option '${name}' expects ${what}${range}, got '${v}'`);
+    if (rule.above !== undefined && !(x > rule.above)) fail(`error: option '${name}' expects ${what} > ${rule.above}, got '${v}'`);
     return x;
   };
 }
@@ -49,8 +61,21 @@ export function createProgram(io: Io = defaultIo): Command {
     .description('EXAFS/XANES analysis with Larch 0.9.58-identical numbers from a WebAssembly core.\nEnergies in eV, k in Å⁻¹, R in Å.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
+    // every diagnostic starts with 'xafs: ', commander's usage errors too (they start 'error: ')
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (str, write) => write(str.replace(/^error: /, 'xafs: ')) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Results go to stdout (with --json: exactly one JSON document), warnings and errors to stderr.
+Exit status: 0 success, 2 bad input or usage (the message says what to change), 3 internal error.
+
+Examples:
+  xafs read cu_metal_rt.xdi
+  xafs process cu_metal_rt.xdi --mu 'ln(i0/itrans)' --kmin 3 --kmax 14 --kweight 2
+  xafs process cu.prj --group cu010k.dat --json > cu010k.json
+  xafs process cu_metal_rt.xdi --mu mutrans --out results/`,
+    );
 
   program
     .command('read')
@@ -69,47 +94,50 @@ export function createProgram(io: Io = defaultIo): Command {
     .option('--mu <expr>', "μ(E) from columns, e.g. 'ln(i0/itrans)', 'ifluor/i0', '(ch1+ch2)/i0' (default: a column named mu, xmu, mutrans or mufluor)")
     .option('--energy <expr>', 'energy column or expression, eV (default: the column labelled energy, else the first)')
     .option('--group <label>', 'Athena project: the group to process (default: the first)')
+    .option('--sort', 'sort a scan whose energies are not increasing, with a warning (the default)')
     .option('--no-sort', 'refuse a scan whose energies are not increasing instead of sorting it')
     .option('--json', 'print one JSON document on stdout (all arrays)')
     .option('--out <dir>', 'write the arrays as column files (norm, χ(k), χ(R), χ(q)) into DIR');
-  const addNum = (flags: string, desc: string, integer = false) => {
-    const name = flags.split(' ')[0];
-    proc.addOption(new Option(flags, desc).argParser(integer ? int(name) : num(name)));
+  // commander prints the message (usage error) and throws through exitOverride
+  const fail = (message: string): never => proc.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
+  const addNum = (flags: string, desc: string, rule: NumberRule = {}) => {
+    const name = flags.split(' ')[0]!;
+    proc.addOption(new Option(flags, desc).argParser(parseNumber(name, rule, fail)));
   };
   proc.optionsGroup('Normalization (pre_edge):');
   addNum('--e0 <eV>', 'edge energy, eV (default: Larch find_e0; snapped to a grid point)');
   addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5', true);
+  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
+  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
+  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
+  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
   addNum('--nvict <n>', 'Victoreen exponent of the pre-edge line (default 0)');
   proc.optionsGroup('Background (autobk):');
-  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)');
+  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)', { above: 0 });
   addNum('--bkg-kweight <w>', 'k-weight of the background fit (default 1)');
   addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)');
   addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)');
-  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)');
-  proc.option('--bkg-window <name>', 'background window (default hanning)');
-  addNum('--nknots <n>', 'number of spline knots (default from rbkg and the k range)', true);
-  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', true);
+  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', { min: 0 });
+  proc.option('--bkg-window <name>', 'background window: the names of --window (default hanning)');
+  addNum('--nknots <n>', 'number of spline knots, 5-128 (default from rbkg and the k range)', { integer: true, min: 5, max: 128 });
+  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', { integer: true, min: 0 });
   addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)');
   addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
   proc.optionsGroup('Forward transform (xftf):');
   addNum('--kmin <Å⁻¹>', 'k window start, Å⁻¹ (default 0)');
   addNum('--kmax <Å⁻¹>', 'k window end, Å⁻¹ (default 20)');
-  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹ (default 1)');
-  addNum('--dk2 <Å⁻¹>', 'k window taper at kmax, Å⁻¹ (default dk)');
+  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹; for kaiser the Bessel β (default 1)', { min: 0 });
+  addNum('--dk2 <Å⁻¹>', 'k window taper at kmax, Å⁻¹ (default dk)', { min: 0 });
   proc.option('--window <name>', 'k window: hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel (default kaiser)');
   addNum('--kweight <w>', 'k-weight of the transform (default 0)');
-  addNum('--rmax-out <Å>', 'largest R in the output, Å (default 10)');
+  addNum('--rmax-out <Å>', 'largest R in the output, Å (default 10)', { above: 0 });
   proc.optionsGroup('Back transform (xftr):');
   addNum('--rmin <Å>', 'R window start, Å (default 0)');
   addNum('--rmax <Å>', 'R window end, Å (default 20)');
-  addNum('--dr <Å>', 'R window taper, Å (default 1)');
-  addNum('--dr2 <Å>', 'R window taper at rmax, Å (default dr)');
-  proc.option('--rwindow <name>', 'R window (default kaiser)');
-  addNum('--qmax-out <Å⁻¹>', 'largest q in the output, Å⁻¹ (default 30)');
+  addNum('--dr <Å>', 'R window taper, Å (default 1)', { min: 0 });
+  addNum('--dr2 <Å>', 'R window taper at rmax, Å (default dr)', { min: 0 });
+  proc.option('--rwindow <name>', 'R window: the names of --window (default kaiser)');
+  addNum('--qmax-out <Å⁻¹>', 'largest q in the output, Å⁻¹, at most 51.15 (default 30)', { above: 0 });
   proc.action(async (file: string, opts: Record<string, unknown>) => {
     const { processCommand } = await import('./process.js');
     processCommand(file, opts, io);
@@ -134,7 +162,10 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       io.err(`xafs: ${err.message}\n`);
       return err.exitCode ?? 2;
     }
-    io.err(`xafs: internal error: ${err?.message ?? String(e)}\n${process.env.XAFS_DEBUG ? (err?.stack ?? '') + '\n' : '(set XAFS_DEBUG=1 for the stack trace, and please report it)\n'}`);
+    // one line, whatever the error holds; the stack only on request
+    const what = String(err?.message ?? e).split('\n')[0];
+    io.err(`xafs: internal error: ${what} (please report it; set XAFS_DEBUG=1 for the stack trace)\n`);
+    if (process.env.XAFS_DEBUG) io.err(`${err?.stack ?? ''}\n`);
     return 3;
   }
 }

@@ -90,7 +90,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   const kmin = options.kmin ?? 0;
   const kweight = options.kweight ?? 1;
   const dk = options.dk ?? 0.1;
-  const win = windowName(options.window, 'autobk window');
+  const win = windowName(options.window, '--bkg-window');
   const nclamp = options.nclamp ?? 3;
   const clampLo = options.clampLo ?? 0;
   const clampHi = options.clampHi ?? 1;

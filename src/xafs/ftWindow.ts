@@ -28,11 +28,11 @@ const BY_PREFIX: Record<string, WindowName> = {
 };
 
 /** Larch's window-name rule: the first three lowercase letters ('kaiser-bessel' is kaiser). */
-export function windowName(name: string | undefined | null, option = 'window'): WindowName {
+export function windowName(name: string | undefined | null, option = '--window'): WindowName {
   if (name === undefined || name === null) return 'hanning';
   const w = BY_PREFIX[String(name).trim().toLowerCase().slice(0, 3)];
   if (!w) {
-    throw new XafsError('EOPTION', `unknown ${option} '${name}': use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel`);
+    throw new XafsError('EOPTION', `unknown window '${name}' (${option}): use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel`);
   }
   return w;
 }

@@ -60,13 +60,16 @@ export function xftf(group: { k: Float64Array; chi: Float64Array }, options: Xft
   const kweight = options.kweight ?? 0;
   const dk = options.dk ?? 1;
   const dk2 = options.dk2 ?? dk;
-  const win = windowName(options.window ?? 'kaiser');
+  const win = windowName(options.window ?? 'kaiser', '--window');
   const rmaxOut = options.rmaxOut ?? 10;
   const kdataMax = maxOf(k);
   if (kmin >= kdataMax) {
     throw new XafsError('ERANGE', `kmin = ${kmin} Å⁻¹ is beyond the data (χ(k) ends at k = ${kdataMax.toFixed(3)} Å⁻¹): choose --kmin below ${kdataMax.toFixed(2)}`);
   }
-  if (kmin >= kmax) throw new XafsError('ERANGE', `kmin (${kmin}) must be below kmax (${kmax})`);
+  if (kmin >= kmax) throw new XafsError('ERANGE', `--kmin ${kmin} must be below --kmax ${kmax} (Å⁻¹)`);
+  if (!(rmaxOut > 0)) throw new XafsError('EOPTION', `--rmax-out must be above 0 Å (got ${rmaxOut})`);
+  if (!(kstep > 0)) throw new XafsError('EOPTION', `kstep must be above 0 Å⁻¹ (got ${kstep})`);
+  if (!Number.isInteger(nfft) || nfft < 16) throw new XafsError('EOPTION', `nfft must be a whole number ≥ 16 (got ${nfft})`);
   const npts = Math.trunc(1.01 + kdataMax / kstep);
   const next = Math.trunc(1.01 + Math.max(kdataMax, kmax + dk2) / kstep);
   const rstep = Math.PI / (kstep * nfft);

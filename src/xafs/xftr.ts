@@ -49,14 +49,20 @@ export function xftr(group: { r: Float64Array; chirRe: Float64Array; chirIm?: Fl
   const dr = options.dr ?? 1;
   const dr2 = options.dr2 ?? dr;
   const rw = options.rw ?? 0;
-  const win = windowName(options.window ?? 'kaiser', 'rwindow');
+  const win = windowName(options.window ?? 'kaiser', '--rwindow');
   const qmaxOut = options.qmaxOut ?? 30;
   const rstep = r[1] - r[0];
   const rmaxData = r[r.length - 1];
   if (rmin >= rmaxData || rmin >= rmax) {
     throw new XafsError('ERANGE', `R window ${rmin}–${rmax} Å is outside χ(R) (0–${rmaxData.toFixed(3)} Å): choose --rmin below --rmax and below ${rmaxData.toFixed(2)}`);
   }
+  if (!Number.isInteger(nfft) || nfft < 16) throw new XafsError('EOPTION', `nfft must be a whole number ≥ 16 (got ${nfft})`);
   const kstep = Math.PI / (rstep * nfft);
+  // the back-transform holds nfft/2 points of q = n·kstep: a longer q grid would be padded with zeros
+  const qLimit = (nfft / 2 - 1) * kstep;
+  if (!(qmaxOut > 0) || qmaxOut > qLimit + 1e-9) {
+    throw new XafsError('EOPTION', `--qmax-out must be above 0 and at most ${qLimit.toFixed(2)} Å⁻¹ (nfft/2 points of ${kstep.toPrecision(4)} Å⁻¹; got ${qmaxOut})`);
+  }
   const nq = Math.trunc(1.05 + qmaxOut / kstep);
   const o = xftrKernel(chirRe, chirIm, rstep, rmin, rmax, dr, dr2, win, rw, nfft, nq);
   const q = new Float64Array(nq);

@@ -133,16 +133,16 @@ describe('window names (Larch: first three lowercase letters)', () => {
 
   it('refuses an unknown name with a message that lists the valid ones', () => {
     expect(() => windowName('boxcar')).toThrow(XafsError);
-    expect(() => windowName('boxcar')).toThrow("unknown window 'boxcar': use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
-    expect(() => ftWindow(kgrid, { window: 'ka' })).toThrow("unknown window 'ka': use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
+    expect(() => windowName('boxcar')).toThrow("unknown window 'boxcar' (--window): use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
+    expect(() => ftWindow(kgrid, { window: 'ka' })).toThrow("unknown window 'ka' (--window): use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
     let caught: unknown;
     try {
-      windowName('boxcar', 'rwindow');
+      windowName('boxcar', '--rwindow');
     } catch (e) {
       caught = e;
     }
     expect(caught).toBeInstanceOf(XafsError);
     expect((caught as XafsError).code).toBe('EOPTION');
-    expect((caught as XafsError).message).toBe("unknown rwindow 'boxcar': use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
+    expect((caught as XafsError).message).toBe("unknown window 'boxcar' (--rwindow): use one of hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel");
   });
 });
