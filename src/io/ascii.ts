@@ -60,7 +60,10 @@ function splitSections(lines: string[]): Sections {
  * Larch stops the data block silently at the first row with a word that is not a number, so a
  * stray token inside a scan would cut the scan short without a word. We look at the header
  * lines just above the block: an uncommented line whose words are mostly numbers is a broken
- * data row, and we name the first one (in file order) with its bad word.
+ * data row when more rows of numbers sit above it (the scan runs on past it), and we name the
+ * first one (in file order) with its bad word. Lines of mostly numbers right under a text line
+ * are header tables, not broken rows: KEK-PF (PFBL12C_2005.dat) ends its header with
+ * `Mode 0 0 1 2` and `Offset 0 0 826.150 652.975`, which Larch rightly keeps as header.
  */
 function looksLikeBrokenRow(text: string, ncol: number): { index: number; token: string } | null {
   if (COMMENT_CHARS.includes(text[0]!)) return null;
@@ -75,23 +78,28 @@ function looksLikeBrokenRow(text: string, ncol: number): { index: number; token:
 
 function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
   const { header, rows } = sections;
-  let bad: { line: number; index: number; token: string } | null = null;
+  // the run of header lines just above the block that are data rows or broken data rows
+  const run: { line: number; broken: { index: number; token: string } | null }[] = [];
   for (let h = header.length - 1; h >= 0; h--) {
     const { text, line } = header[h]!;
     const broken = looksLikeBrokenRow(text, ncol);
     if (broken) {
-      bad = { line, ...broken };
+      run.push({ line, broken });
       continue;
     }
     const values = splitRow(text).map(rowValue);
     const isDataRow = !COMMENT_CHARS.includes(text[0]!) && values.length > 0 && values.every((v) => v !== null);
     if (!isDataRow) break;
+    run.push({ line, broken: null });
   }
+  run.reverse(); // file order
+  const firstData = run.findIndex((r) => r.broken === null);
+  const bad = firstData < 0 ? undefined : run.slice(firstData).find((r) => r.broken !== null);
   if (bad) {
     const last = rows[rows.length - 1]!.line;
     throw new XafsError(
       'ENUMBER',
-      `${path} line ${bad.line}, column ${bad.index + 1}: '${bad.token}' is not a number ` +
+      `${path} line ${bad.line}, column ${bad.broken!.index + 1}: '${bad.broken!.token}' is not a number ` +
         `(the numbers run on to line ${last}); fix that value, or delete or comment out the line with '#'`,
     );
   }

@@ -12,18 +12,29 @@
  *   50 000 characters (max_statement_length): Fe.prj, whose 'Hematite' group has 2404 points and
  *   so a 54 975-character `@stddev` line, cannot be read by stock Larch 0.9.58 ("length of text
  *   exceeds 50000 characters"). With that limit raised Larch reads it and gives the numbers in
- *   fixtures/reference/athena.json, which we match. We have no such limit.
+ *   fixtures/reference/athena.json, which we match. We have no such limit. Of the projects Larch
+ *   ships as examples, AgL3_CAMD, Fe, FeDem, Hg, Mn, Mn_all and PbL3_CAMD fail this way
+ *   (fixtures/reference/sweep_athena.json records the error and the answer with the limit raised).
  * - Larch drops every line that contains the substring "undef" (a whole `@args` or `@x` line
  *   when one value is Perl's undef, or a title that says "undefined"). We read `undef` as null
- *   and keep the line. In the reference files only `%plot_features` lines (ignored by both)
- *   contain it, so the groups and sums are Larch's.
- * - Larch keys groups by their label, so two groups with one label leave only the last; we
- *   keep every group in file order.
+ *   and keep the line. In the seven projects of fixtures/reference/athena.json only
+ *   `%plot_features` lines (ignored by both) contain it, so the groups and sums are Larch's.
+ *   The examples Larch ships show what that costs: in athena1.prj, athena_MN.prj and
+ *   zn_solution.prj the `@args` line of some records holds an `undef` value, so Larch loses
+ *   the whole line: the group is labelled with its hash key ('ppey') instead of its label, and
+ *   loses its parameters; in bal3ybco.prj and cuybco.prj the lost line is the one that says
+ *   is_chi, so Larch hands χ(k) records out as μ(E). We keep the label, the parameters and
+ *   isChi. Points and sums are the same.
+ * - Larch keys groups by their Larch name (fix_varname(label)), so of two records with one
+ *   label only the last survives, listed where the first one was (AsXAFS_a.prj has two
+ *   different merges labelled 'BL2 merge3'). We list the groups in Larch's order with Larch's
+ *   choice in place, so a lookup by label finds the group Larch gives, and add the records it
+ *   drops after them, with a warning naming their record ids (pick them by id).
  */
 import { gunzipSync } from 'node:zlib';
 import { XafsError } from '../errors.js';
 import type { AthenaGroup, AthenaProject } from '../types.js';
-import { pyFloat, readBytes } from './text.js';
+import { decodeBytes, fixVarname, pyFloat, readBytes } from './text.js';
 
 type PerlValue = string | number | null | PerlValue[] | { [key: string]: PerlValue };
 
@@ -42,7 +53,9 @@ export function athenaText(bytes: Uint8Array): string | null {
   // look at the head first: most files handed to readFile are column files, not projects
   const head = new TextDecoder('utf-8').decode(data.subarray(0, 2048)).slice(0, 500);
   if (!head.includes(MAGIC)) return null;
-  return new TextDecoder('utf-8').decode(data);
+  // Athena writes UTF-8; older projects may carry Latin-1 labels, which Larch cannot decode
+  // (UnicodeDecodeError): we read those bytes as Latin-1 instead of failing.
+  return decodeBytes(data).text;
 }
 
 class PerlSyntaxError extends Error {
@@ -285,7 +298,43 @@ function parseJsonProject(text: string, path: string): AthenaProject | null {
     const args = (rec['args'] ?? {}) as Record<string, unknown>;
     return makeGroup(String(name), args, rec, path, warnings);
   });
-  return { format: 'athena', path, version: projectVersion(header[0] ?? ''), groups, header, journal, warnings };
+  return { format: 'athena', path, version: projectVersion(header[0] ?? ''), groups: larchOrder(groups, path, warnings), header, journal, warnings };
+}
+
+/** Larch's group name for a label: fix_varname, with a 'd' prefix where it starts with '_'. */
+export function larchGroupName(label: string): string {
+  const name = fixVarname(label);
+  return name.startsWith('_') ? 'd' + name : name;
+}
+
+/**
+ * Larch's group order: groups keyed by Larch name, a repeated name keeping the last record at
+ * the place of the first. The records Larch drops follow, in file order, with a warning.
+ */
+function larchOrder(groups: AthenaGroup[], path: string, warnings: string[]): AthenaGroup[] {
+  const byName = new Map<string, AthenaGroup[]>();
+  for (const g of groups) {
+    const name = larchGroupName(g.label);
+    const same = byName.get(name);
+    if (same) same.push(g);
+    else byName.set(name, [g]);
+  }
+  if (byName.size === groups.length) return groups;
+  const kept: AthenaGroup[] = [];
+  const dropped: AthenaGroup[] = [];
+  for (const [name, same] of byName) {
+    const last = same[same.length - 1]!;
+    kept.push(last);
+    if (same.length === 1) continue;
+    dropped.push(...same.slice(0, -1));
+    const ids = same.map((g) => `'${g.id}' ('${g.label}')`).join(', ');
+    warnings.push(
+      `${path}: ${same.length} records share the group name '${name}': ${ids}; as in Larch the last one ` +
+        `('${last.id}') is listed in place, the others after all groups (pick one by its record id)`,
+    );
+  }
+  dropped.sort((a, b) => groups.indexOf(a) - groups.indexOf(b));
+  return [...kept, ...dropped];
 }
 
 function projectVersion(line: string): string {
@@ -378,7 +427,7 @@ function parsePerlProject(text: string, path: string): AthenaProject {
     warnings.push(`${path}: the last record ('${current.id}') has no closing [record] line; it was left out, as Larch does`);
   }
   const groups = records.map((rec) => makeGroup(rec.id, rec.args, rec.arrays, path, warnings));
-  return { format: 'athena', path, version: projectVersion(header[0] ?? ''), groups, header, journal, warnings };
+  return { format: 'athena', path, version: projectVersion(header[0] ?? ''), groups: larchOrder(groups, path, warnings), header, journal, warnings };
 }
 
 /**

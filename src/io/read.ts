@@ -7,11 +7,11 @@ import { extname } from 'node:path';
 import { XafsError } from '../errors.js';
 import type { AthenaGroup, AthenaProject, ColumnFile, FeffDat, Spectrum } from '../types.js';
 import { parseColumnText } from './ascii.js';
-import { athenaText, readAthena } from './athena.js';
+import { athenaText, larchGroupName, readAthena } from './athena.js';
 import { evaluateExpression } from './expr.js';
 import { isFeffDatText, readFeffDat } from './feffdat.js';
-import { decodeText, fixVarname, readBytes } from './text.js';
-import { isXdiText, readXdi, xdiEnergy } from './xdi.js';
+import { decodeText, readPlainBytes } from './text.js';
+import { angleToEnergy, isXdiText, readXdi, xdiEnergy } from './xdi.js';
 
 export type XafsFile = ColumnFile | AthenaProject | FeffDat;
 
@@ -20,7 +20,8 @@ export type XafsFile = ColumnFile | AthenaProject | FeffDat;
  * path file, an XDI file (first line `# XDI/...`), else a plain column file (Larch read_ascii).
  */
 export function readFile(path: string): XafsFile {
-  const bytes = readBytes(path);
+  // gzip-compressed column files are read too (Larch read_ascii cannot); projects either way
+  const bytes = readPlainBytes(path);
   if (bytes.length === 0) {
     throw new XafsError('EFORMAT', `${path} is empty; expected a column file, an XDI file, an Athena project or a feff.dat`);
   }
@@ -54,18 +55,117 @@ export function readColumns(path: string): ColumnFile {
 }
 
 export interface ReadSpectrumOptions {
-  /** Expression for μ(E) over the columns (`ln(i0/itrans)`); default: a column named mu, xmu, mutrans or mufluor. */
+  /**
+   * Expression for μ(E) over the columns (`ln(i0/itrans)`); default: a column named mu, xmu,
+   * mutrans or mufluor (else ECOLUMN, suggesting expressions from the columns)
+   */
   mu?: string;
-  /** Expression for the energy; default: the column labelled energy (or the XDI abscissa), else the first column. */
+  /**
+   * Expression for the energy; default: the column labelled energy (or the XDI abscissa), else
+   * the column the beamline header names as energy (SSRL, CLS, KEK-PF), else a column whose
+   * name contains 'energy', else the first column.
+   */
   energy?: string;
   /** Sort a non-monotonic scan by energy (with a warning); false refuses it with EORDER. @default true */
   sort?: boolean;
-  /** Athena group label (also its Larch group name or record id); default: the first group. */
+  /** Athena group label (also its Larch group name or record id); default: the first μ(E) group. */
   group?: string;
 }
 
 /** Column names Larch and Athena users give μ(E), in the order we look for them. */
 const MU_NAMES = ['mu', 'xmu', 'mutrans', 'mufluor'];
+/**
+ * Other names of μ(E) itself: xmu_trans, mu_fluor, mut, muf, mu01 (APS 12-BM: mu01 sample, mu12
+ * reference), munorm; not a reference (murefer, mu_ref) nor a word that only starts with 'mu'
+ * (ESRF 'musstenc1' is a MUSST encoder).
+ */
+const MU_LIKE = /^x?mu_?(?:\d\d?|t|tr|trans|transmission|f|fl|fluo|fluor|fluorescence|e|exp|raw|norm|sam|sample)(?:_col\d+)?$/;
+/** Normalized μ(E) (normtrans, norm, flat): usable as μ, the edge step is then 1. */
+const NORM_LIKE = /^(?:norm(?:trans|fluor|_?t|_?f)?|flat|nmu)$/;
+/** Ion chambers and detectors, by the names beamlines give them (optionally with a `_NN` suffix). */
+const I0_NAME = /^(?:i0|io|i_0|imon|mon|monitor)(?:_\d+)?$/;
+const IT_NAME = /^(?:it|itrans|i_t|i1|itr|trans|transmission)(?:_\d+)?$/;
+const IF_NAME = /^(?:if|ifluor|iff|i_f|ifl|fluo|fluor|fluorescence|lytle)(?:_\d+)?$/;
+/** χ(k) files: a k column and a chi column (k, chi / chi_k / chik). */
+const CHI_NAME = /^chi(?:_?k)?$/;
+
+interface Choice {
+  values: Float64Array;
+  name: string;
+  /** Why this choice was made, for a warning (absent for the usual, silent choices). */
+  note?: string;
+}
+
+const allFinite = (a: Float64Array): boolean => a.every((v) => Number.isFinite(v));
+
+/**
+ * μ(E) when the caller names none: a column named mu, xmu, mutrans or mufluor, as the contract
+ * says, and nothing else. Guessing ln(i0/it) or if/i0 would silently pick transmission or
+ * fluorescence for the user; instead the refusal suggests the expressions the columns allow.
+ */
+function chooseMu(columns: { label: string; values: Float64Array }[]): Choice | undefined {
+  const named = MU_NAMES.map((n) => columns.find((c) => c.label === n)).find((c) => c !== undefined);
+  if (named) return { values: named.values.slice(), name: `column '${named.label}'` };
+  return undefined;
+}
+
+/** The --mu expressions a file's columns suggest: ln(i0/it) (transmission), if/i0 (fluorescence), μ-like columns. */
+function suggestMu(columns: { label: string; values: Float64Array }[], source: string, at: (i: number) => string): string[] {
+  const out: string[] = [];
+  const like = columns.find((c) => MU_LIKE.test(c.label)) ?? columns.find((c) => NORM_LIKE.test(c.label));
+  if (like) out.push(`--mu ${like.label}`);
+  const i0 = columns.find((c) => I0_NAME.test(c.label));
+  if (i0) {
+    const it = columns.find((c) => c !== i0 && IT_NAME.test(c.label));
+    const fl = columns.find((c) => c !== i0 && IF_NAME.test(c.label));
+    if (it) {
+      const trans = evaluateExpression(`ln(${i0.label}/${it.label})`, columns, { source, option: '--mu' });
+      const i = trans.findIndex((v) => !Number.isFinite(v));
+      out.push(i < 0 ? `--mu 'ln(${i0.label}/${it.label})' (transmission)` : `--mu 'ln(${i0.label}/${it.label})' (transmission; not finite at ${at(i)})`);
+    }
+    if (fl) out.push(`--mu '${fl.label}/${i0.label}' (fluorescence)`);
+  }
+  return out;
+}
+
+/**
+ * The energy when the caller names none and the file has no column labelled energy: the column
+ * the beamline header names as energy (Larch read_ascii energy_column: SSRL, CLS HXMA, KEK-PF;
+ * a monochromator angle in degrees is converted with the header's d-spacing), else the first
+ * column whose label contains 'energy' (mono_energy, zapenergy), else column 1.
+ */
+function chooseEnergy(
+  columns: { label: string; values: Float64Array }[],
+  source: string,
+  hint: { column?: number; units?: string; dspace?: number; beamline: string },
+): Choice & { inEv?: boolean } {
+  const hinted = hint.column !== undefined ? columns[hint.column - 1] : undefined;
+  if (hinted && hint.column !== 1) {
+    const note = `${source}: energy taken from column ${hint.column} ('${hinted.label}'), which the ${hint.beamline} header names as energy`;
+    if (hint.units?.toLowerCase() === 'deg') {
+      if (hint.dspace !== undefined) {
+        return {
+          values: angleToEnergy(hinted.values, hint.dspace),
+          name: `column '${hinted.label}'`,
+          note: `${note}: a monochromator angle in degrees, converted to eV with d = ${hint.dspace} Å; pass --energy EXPR to choose another`,
+          inEv: true,
+        };
+      }
+    } else {
+      return { values: hinted.values.slice(), name: `column '${hinted.label}'`, note: `${note}; pass --energy EXPR to choose another` };
+    }
+  }
+  const first = columns[0]!;
+  const named = /energy/.test(first.label) ? first : columns.find((c) => /energy/.test(c.label));
+  if (named && named !== first) {
+    return {
+      values: named.values.slice(),
+      name: `column '${named.label}'`,
+      note: `${source}: no column named energy; energy taken from column ${columns.indexOf(named) + 1} ('${named.label}'); pass --energy EXPR to choose another`,
+    };
+  }
+  return { values: first.values.slice(), name: `column '${first.label}'` };
+}
 /** Fewer points than this cannot be normalized or background-subtracted. */
 const MIN_POINTS = 10;
 /** Larch remove_dups: steps below 1e-7 eV count as repeated energies. */
@@ -81,15 +181,12 @@ function pickGroup(project: AthenaProject, wanted: string | undefined): AthenaGr
   if (groups.length === 0) {
     throw new XafsError('EFORMAT', `${project.path}: the Athena project holds no groups`);
   }
-  if (wanted === undefined) return groups[0]!;
-  const larchName = (label: string): string => {
-    const name = fixVarname(label);
-    return name.startsWith('_') ? 'd' + name : name;
-  };
+  // default: the first μ(E) group (a project may start with a χ(k) record)
+  if (wanted === undefined) return groups.find((g) => !g.isChi) ?? groups[0]!;
   const hit =
     groups.find((g) => g.label === wanted) ??
     groups.find((g) => g.label.trim().toLowerCase() === wanted.trim().toLowerCase()) ??
-    groups.find((g) => larchName(g.label) === wanted) ??
+    groups.find((g) => larchGroupName(g.label) === wanted) ??
     groups.find((g) => g.id === wanted);
   if (!hit) {
     const list = groups.map((g) => `'${g.label}'`).join(', ');
@@ -116,6 +213,7 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
   let xdiFile: ColumnFile | undefined;
   let statedUnits: string | undefined;
   let energyColumnHint: number | undefined;
+  let monoDspace: number | undefined;
   let beamline = '';
 
   if (file.format === 'athena') {
@@ -145,11 +243,13 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     if (file.format === 'xdi') xdiFile = file;
     statedUnits = file.energyUnits;
     energyColumnHint = file.energyColumn;
+    monoDspace = file.monoDspace;
     beamline = file.beamline ?? 'file';
   }
   const labels = columns.map((c) => c.label);
 
-  // energy: --energy, else the XDI abscissa, else the column labelled energy, else column 1
+  // energy: --energy, else the XDI abscissa, else the column labelled energy, else the one the
+  // beamline header names, else a column named *energy*, else column 1 (chooseEnergy)
   let energy: Float64Array;
   let energyName: string;
   let energyInEv = false;
@@ -167,35 +267,42 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     }
   } else {
     const byLabel = columns.find((c) => c.label === 'energy');
-    const col = byLabel ?? columns[0]!;
-    energy = col.values.slice();
-    energyName = `column '${col.label}'`;
-    if (!byLabel && energyColumnHint !== undefined && energyColumnHint !== 1 && columns[energyColumnHint - 1]) {
-      const hinted = columns[energyColumnHint - 1]!.label;
-      warnings.push(
-        `${source}: energy taken from column 1 ('${col.label}'), but the ${beamline} header ` +
-          `names column ${energyColumnHint} ('${hinted}') as energy; pass --energy ${hinted} if that is the scan's energy`,
-      );
-    }
+    const pick: Choice & { inEv?: boolean } = byLabel
+      ? { values: byLabel.values.slice(), name: `column '${byLabel.label}'` }
+      : chooseEnergy(columns, source, { column: energyColumnHint, units: statedUnits, dspace: monoDspace, beamline });
+    energy = pick.values;
+    energyName = pick.name;
+    if (pick.note) warnings.push(pick.note);
+    if (pick.inEv) energyInEv = true;
   }
 
-  // mu: --mu, else a column named mu, xmu, mutrans or mufluor
+  // mu: --mu, else a column named mu, xmu, mutrans or mufluor (contract.md), else a refusal with suggestions
   let mu: Float64Array;
   let muName: string;
   if (opts.mu !== undefined) {
     mu = evaluateExpression(opts.mu, columns, { source, option: '--mu' });
     muName = `--mu '${opts.mu}'`;
   } else {
-    const col = MU_NAMES.map((n) => columns.find((c) => c.label === n)).find((c) => c !== undefined);
-    if (!col) {
+    const pick = chooseMu(columns);
+    if (!pick) {
+      const k = columns.find((c) => c.label === 'k');
+      const chi = columns.find((c) => CHI_NAME.test(c.label));
+      if (k && chi) {
+        throw new XafsError(
+          'EFORMAT',
+          `${source} holds χ(k) (columns ${labels.join(', ')}), not μ(E); use it as a χ(k) dataset (a fit recipe dataset without mu), or pass --energy and --mu if it is μ(E) after all`,
+        );
+      }
+      const hints = suggestMu(columns, source, at);
       throw new XafsError(
         'ECOLUMN',
-        `${source}: no mu column (looked for ${MU_NAMES.join(', ')}); the columns are: ${labels.join(', ')}; ` +
-          `pass --mu EXPR, e.g. --mu 'ln(i0/itrans)'`,
+        `${source}: no mu column (looked for mu, xmu, mutrans, mufluor); the columns are: ${labels.join(', ')}; ` +
+          (hints.length ? `pass --mu EXPR, e.g. ${hints.join(' or ')}` : `pass --mu EXPR, e.g. --mu 'ln(i0/itrans)'`),
       );
     }
-    mu = col.values.slice();
-    muName = `column '${col.label}'`;
+    mu = pick.values;
+    muName = pick.name;
+    if (pick.note) warnings.push(pick.note);
   }
 
   const n = energy.length;

@@ -139,6 +139,44 @@ describe('readAscii follows read_ascii rules on small files', () => {
     expect(cf.columns[2]!.values[1]).toBe(new Date(2019, 6, 9, 11, 2, 47).getTime() / 1000);
   });
 
+  test('dates as dateutil reads them: Y/M/D, M/D/Y, M.D.Y, month names, ISO with zone, times with units', () => {
+    const stamp = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => new Date(y, mo - 1, d, h, mi, s).getTime() / 1000;
+    const now = new Date();
+    const today = (h: number, mi = 0, s = 0): number => stamp(now.getFullYear(), now.getMonth() + 1, now.getDate(), h, mi, s);
+    const cases: [string, number | null][] = [
+      ['2019/07/09', stamp(2019, 7, 9)],
+      ['07-09-2019', stamp(2019, 7, 9)],
+      ['12.5.2019', stamp(2019, 12, 5)], // month first, as dateutil's default
+      ['13.5.2019', stamp(2019, 5, 13)], // 13 cannot be a month
+      ['9-Jul-2019', stamp(2019, 7, 9)],
+      ['10Jan', stamp(now.getFullYear(), 1, 10)],
+      ['07-99', stamp(1999, 7, Math.min(now.getDate(), 31))],
+      // the zone is dropped and the clock time read as standard time (timetuple() gives tm_isdst 0)
+      ['1999-07-31T23:59:59Z', stamp(1999, 7, 31, 23, 59, 59) + (Math.max(...[0, 6].map((m) => new Date(1999, m, 1).getTimezoneOffset())) - new Date(1999, 6, 31).getTimezoneOffset()) * 60],
+      ['20190709T1102', stamp(2019, 7, 9, 11, 2)],
+      ['12h', today(12)],
+      ['1.7h', today(1, 42)], // dateutil works in Decimal: 0.7 h is 42 min
+      ['3s', today(0, 0, 3)],
+      ['Thu', null], // a weekday: the next one, checked below
+      ['tues', null], // not a dateutil weekday
+      ['thurs', null],
+      ['32Jan', null], // digits glued to a month must be a day
+      ['2019.07', 2019.07], // a float first
+      ['1-', null], // dateutil: day 1 of this month; documented departure
+    ];
+    for (const [token, want] of cases) {
+      const cf = readAscii(text(`# t\n# a b\n1 ${token}\n2 3\n`));
+      if (token === 'Thu') {
+        const v = cf.columns[1]!.values[0]!;
+        expect(new Date(v * 1000).getDay()).toBe(4);
+      } else if (want === null) {
+        expect(cf.columns[0]!.values, token).toHaveLength(1);
+      } else {
+        expect(cf.columns[1]!.values[0], token).toBe(want);
+      }
+    }
+  });
+
   test('a month name counts as a date, so a header line of dates above the data is read as data (Larch pitfall 23)', () => {
     const cf = readAscii(text('# title\n# a b\nJun 12:30\n1 2\n3 4\n'));
     expect(cf.columns[0]!.values).toHaveLength(3);
@@ -183,6 +221,12 @@ describe('readAscii refuses bad files with a message naming the file, the line a
       `${p} line 5, column 3: 'abc' is not a number (the numbers run on to line 8); ` +
         `fix that value, or delete or comment out the line with '#'`,
     );
+  });
+
+  test('lines of mostly numbers under a text line are a header table, not a broken row (KEK-PF: Mode / Offset)', () => {
+    const cf = readAscii({ text: '# t\n Angle  time  2  3\n Mode 0 0 1\n Offset 0 826.1 652.9\n9.44 1 252916 592687\n9.43 1 256349 604260\n', path: 'kek.dat' });
+    expect(cf.header.slice(-2)).toEqual(['Mode 0 0 1', 'Offset 0 826.1 652.9']);
+    expect(cf.columns[0]!.values).toHaveLength(2);
   });
 
   test('the first bad row in file order is named when several are broken', () => {

@@ -166,6 +166,26 @@ describe('readAthena reads Perl literals without evaluating them', () => {
     expect(catchXafs(() => readAthena({ data: deep, path: 'deep.prj' }), 'EFORMAT').message).toMatch(/^deep\.prj line 5: cannot read '@args': lists nested more than 64 deep/);
   });
 
+  test('two records with one Larch name: Larch keeps the last, in the place of the first; we list the others after, with a warning', () => {
+    const text = project(record('aa', "'label','Fe foil'") + record('bb', "'label','other'") + record('cc', "'label','Fe_foil'"));
+    const p = readAthena({ data: text, path: 'dup.prj' });
+    expect(p.groups.map((g) => [g.id, g.label])).toEqual([
+      ['cc', 'Fe_foil'],
+      ['bb', 'other'],
+      ['aa', 'Fe foil'],
+    ]);
+    expect(p.warnings).toEqual([
+      "dup.prj: 2 records share the group name 'Fe_foil': 'aa' ('Fe foil'), 'cc' ('Fe_foil'); as in Larch the last one ('cc') is listed in place, the others after all groups (pick one by its record id)",
+    ]);
+  });
+
+  test('Latin-1 bytes in a gzip project are read as Latin-1 (Larch cannot decode them)', () => {
+    const { write } = tempFiles();
+    const bytes = Buffer.from(project(record('abcd', "'label','Fe\xe9 \xb5-XAS'")), 'latin1');
+    const g = readAthena(write('latin1.prj', gzipSync(bytes))).groups[0]!;
+    expect(g.label).toBe('Feé µ-XAS');
+  });
+
   test('gzip content is recognised from its bytes whatever the name', () => {
     const { write } = tempFiles();
     const p = write('project.gz', gzipSync(project(record('abcd', "'label','z'"))));

@@ -1,4 +1,5 @@
 import { copyFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readColumns, readFile, readSpectrum, spectrumFrom } from '../../src/io/index.js';
@@ -62,12 +63,40 @@ describe('readSpectrum chooses energy and mu', () => {
     expect(readSpectrum(fixture('spectra/cu_romanglass.xdi')).mu[0]).toBe(4.1007205); // mutrans before mufluor
   });
 
-  test('no mu column and no --mu → ECOLUMN listing the columns', () => {
+  test('no mu column: refused (contract), suggesting ln(i0/it) from the ion chambers', () => {
     const p = fixture('spectra/v_foil.xdi');
     expect(catchXafs(() => readSpectrum(p), 'ECOLUMN').message).toBe(
       `${p}: no mu column (looked for mu, xmu, mutrans, mufluor); the columns are: energy, scaler_count_time, i0, i1; ` +
-        `pass --mu EXPR, e.g. --mu 'ln(i0/itrans)'`,
+        `pass --mu EXPR, e.g. --mu 'ln(i0/i1)' (transmission)`,
     );
+  });
+
+  test('no mu column: fluorescence is suggested too, and a transmission ratio that is not finite says where', () => {
+    const { write } = tempFiles();
+    const rows = (f: (i: number) => string) => Array.from({ length: 12 }, (_, i) => f(i)).join('\n');
+    const fl = write('fl.dat', `# t\n# energy i0 ifluor\n${rows((i) => `${8000 + i} ${1000 + i} ${50 + i}`)}\n`);
+    expect(catchXafs(() => readSpectrum(fl), 'ECOLUMN').message).toBe(
+      `${fl}: no mu column (looked for mu, xmu, mutrans, mufluor); the columns are: energy, i0, ifluor; pass --mu EXPR, e.g. --mu 'ifluor/i0' (fluorescence)`,
+    );
+    const dead = write('dead.dat', `# t\n# energy i0 it if\n${rows((i) => `${8000 + i} ${1000 + i} 0 ${50 + i}`)}\n`);
+    expect(catchXafs(() => readSpectrum(dead), 'ECOLUMN').message).toBe(
+      `${dead}: no mu column (looked for mu, xmu, mutrans, mufluor); the columns are: energy, i0, it, if; ` +
+        `pass --mu EXPR, e.g. --mu 'ln(i0/it)' (transmission; not finite at line 3) or --mu 'if/i0' (fluorescence)`,
+    );
+  });
+
+  test('no mu column and nothing to build it from → ECOLUMN listing the columns', () => {
+    const { write } = tempFiles();
+    const p = write('nomu.dat', scan(12).replace('# energy i0 itrans', '# energy ch1 ch2'));
+    expect(catchXafs(() => readSpectrum(p), 'ECOLUMN').message).toBe(
+      `${p}: no mu column (looked for mu, xmu, mutrans, mufluor); the columns are: energy, ch1, ch2; pass --mu EXPR, e.g. --mu 'ln(i0/itrans)'`,
+    );
+  });
+
+  test('a reference or a word that only starts with mu is not taken for mu (murefer, musstenc1)', () => {
+    const { write } = tempFiles();
+    const p = write('ref.dat', scan(12).replace('# energy i0 itrans', '# energy murefer musstenc1'));
+    expect(catchXafs(() => readSpectrum(p), 'ECOLUMN').message).toMatch(/the columns are: energy, murefer, musstenc1;/);
   });
 
   test('a misspelled column in --mu → ECOLUMN naming the file, the column and the columns that exist', () => {
@@ -83,13 +112,31 @@ describe('readSpectrum chooses energy and mu', () => {
     expect(s.warnings).toEqual([]);
   });
 
-  test('without an energy column the first column is used, with a warning when the beamline header names another', () => {
+  test('without an energy column the column the beamline header names is used, with a warning', () => {
     const p = fixture('beamlines/SSRL1_2006.dat');
     const s = readSpectrum(p, { mu: 'ln(i0/i1)' });
-    expect(s.warnings).toContain(
-      `${p}: energy taken from column 1 ('real_time_clock'), but the SSRL header names column 3 ('achieved_energy') as energy; ` +
-        `pass --energy achieved_energy if that is the scan's energy`,
-    );
+    expect(s.energy[0]).toBe(25284.998);
+    expect(s.warnings).toEqual([
+      `${p}: energy taken from column 3 ('achieved_energy'), which the SSRL header names as energy; pass --energy EXPR to choose another`,
+    ]);
+  });
+
+  test('gzip-compressed column files are read (Larch read_ascii cannot)', () => {
+    const { write } = tempFiles();
+    const p = write('scan.dat.gz', gzipSync(scan(12)));
+    expect(readFile(p).format).toBe('ascii');
+    expect(readSpectrum(p, MU).energy).toHaveLength(12);
+    const bad = write('bad.dat.gz', gzipSync(scan(12)).subarray(0, 30));
+    expect(catchXafs(() => readFile(bad), 'EFORMAT').message).toMatch(/^.*bad\.dat\.gz is gzip-compressed but cannot be decompressed \(.*\); the file is truncated or damaged$/);
+  });
+
+  test('Latin-1 bytes are read as Latin-1 (Larch read_ascii: UnicodeDecodeError); UTF-8 stays UTF-8', () => {
+    const { write } = tempFiles();
+    const p = write('latin.dat', Buffer.concat([Buffer.from('# T\xe9mp\xe9rature: 25 \xb0C\n', 'latin1'), Buffer.from(scan(12))]));
+    const f = readColumns(p);
+    expect(f.metadata['témpérature']).toBe('25 °C');
+    const u = write('utf8.dat', `# Mono.d_spacing: 3.1356 Å\n${scan(12)}`);
+    expect(readColumns(u).metadata['mono_d_spacing']).toBe('3.1356 Å');
   });
 
   test('energies in keV (Larch guess_energy_units: max < 120, smallest step < 0.005) are converted to eV with a warning', () => {
