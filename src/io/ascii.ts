@@ -7,7 +7,7 @@
 import { XafsError } from '../errors.js';
 import type { Column, ColumnFile } from '../types.js';
 import { beamlineLabels } from './beamlines.js';
-import { fixVarname, pySplit, pyStrip, rowValue, sourceText, splitRow, type TextSource } from './text.js';
+import { fixVarname, parseRow, pySplit, pyStrip, rowValue, sourceText, splitRow, type TextSource } from './text.js';
 
 /** Larch read_ascii COMMENTCHARS: one of these leading a header line is dropped before `key: value`. */
 const COMMENT_CHARS = '#;%*!$';
@@ -42,13 +42,13 @@ function splitSections(lines: string[]): Sections {
       header.push({ text: line, line: i + 1 });
       continue;
     }
-    const values = splitRow(line).map(rowValue);
-    const allNumbers = values.every((v) => v !== null);
+    const values = parseRow(line);
+    const allNumbers = values !== null;
     if (section === 'FOOTER' && allNumbers) section = 'DATA';
     else if (section === 'DATA' && !allNumbers) section = 'HEADER';
     if (section === 'FOOTER') footer.push(line);
     else if (section === 'HEADER') header.push({ text: line, line: i + 1 });
-    else rows.push({ values: values as number[], line: i + 1 });
+    else rows.push({ values: values!, line: i + 1 });
   }
   header.reverse();
   rows.reverse();

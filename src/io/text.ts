@@ -7,21 +7,40 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { XafsError } from '../errors.js';
 
-/** Python's str.split()/str.strip() whitespace (JS `\s` lacks \x1c-\x1f and \x85, has \ufeff). */
-const PY_WS_CLASS = ' \\t\\n\\r\\v\\f\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_WS_SPLIT = new RegExp(`[${PY_WS_CLASS}]+`);
-const PY_WS_LEAD = new RegExp(`^[${PY_WS_CLASS}]+`);
-const PY_WS_TRAIL = new RegExp(`[${PY_WS_CLASS}]+$`);
+/**
+ * Python's str.split()/str.strip() whitespace (JS `\s` lacks \x1c-\x1f and \x85, has \ufeff), by
+ * character code: the readers call this for every character, where a regex was the main cost.
+ */
+function isPyWs(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+  );
+}
 
 /** Python `s.strip()`. */
 export function pyStrip(s: string): string {
-  return s.replace(PY_WS_LEAD, '').replace(PY_WS_TRAIL, '');
+  let a = 0;
+  let b = s.length;
+  while (a < b && isPyWs(s.charCodeAt(a))) a++;
+  while (b > a && isPyWs(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /** Python `s.split()` (no separator: runs of whitespace, no empty words). */
 export function pySplit(s: string): string[] {
-  const t = pyStrip(s);
-  return t === '' ? [] : t.split(PY_WS_SPLIT);
+  const out: string[] = [];
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isPyWs(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isPyWs(s.charCodeAt(i))) i++;
+    out.push(s.slice(start, i));
+  }
+  return out;
 }
 
 /**
@@ -33,8 +52,23 @@ const PY_FLOAT =
   /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 const PY_SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
 
+/** Digits, sign, point and exponent only: the shapes where JavaScript's Number() and Python's float() agree. */
+function plainNumberChars(t: string): boolean {
+  if (t.length === 0) return false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2b || c === 0x2d || c === 0x65 || c === 0x45)) return false;
+  }
+  return true;
+}
+
 export function pyFloat(token: string): number | null {
   const t = pyStrip(token);
+  // fast path for the usual data token; anything else (nan, inf, 1_000, malformed) takes the exact rules
+  if (plainNumberChars(t)) {
+    const v = Number(t);
+    if (!Number.isNaN(v)) return v;
+  }
   if (PY_FLOAT.test(t)) return Number(t.includes('_') ? t.replace(/_/g, '') : t);
   const m = PY_SPECIAL.exec(t);
   if (m) {
@@ -256,7 +290,115 @@ export function dateValue(token: string): number | null {
  * timestamp, or null when it is neither.
  */
 export function splitRow(line: string): string[] {
-  return pySplit(line.replace(/,/g, ' '));
+  // pySplit(line.replace(',', ' ')) without the intermediate string: commas separate like whitespace
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSep(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSep(line.charCodeAt(i))) i++;
+    out.push(line.slice(start, i));
+  }
+  return out;
+}
+
+/** Exact powers of ten: 10^k is a double exactly for k <= 22 (Clinger's fast path). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * A plain decimal token in line[a, b) (sign, digits, point, exponent) parsed without building a
+ * string: when the digits fit in 2^53 and the decimal exponent in ±22, one IEEE multiply or divide
+ * of two exact numbers is correctly rounded, the same double Python's float() gives. NaN means
+ * "not that simple" and the caller falls back to the exact rules.
+ */
+function fastDecimal(line: string, a: number, b: number): number {
+  let i = a;
+  let neg = false;
+  let c = line.charCodeAt(i);
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  let sawDigit = false;
+  let sawPoint = false;
+  while (i < b) {
+    c = line.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      sawDigit = true;
+      if (mant !== 0 || c !== 0x30) digits++;
+      mant = mant * 10 + (c - 0x30);
+      if (sawPoint) frac++;
+    } else if (c === 0x2e && !sawPoint) sawPoint = true;
+    else break;
+    i++;
+  }
+  if (!sawDigit) return NaN;
+  let exp = 0;
+  if (i < b) {
+    if (c !== 0x65 && c !== 0x45) return NaN;
+    i++;
+    let eneg = false;
+    if (i < b) {
+      c = line.charCodeAt(i);
+      if (c === 0x2d || c === 0x2b) {
+        eneg = c === 0x2d;
+        i++;
+      }
+    }
+    if (i >= b) return NaN;
+    while (i < b) {
+      c = line.charCodeAt(i);
+      if (c < 0x30 || c > 0x39 || exp > 1000) return NaN;
+      exp = exp * 10 + (c - 0x30);
+      i++;
+    }
+    if (eneg) exp = -exp;
+  }
+  if (digits > 15) return NaN;
+  const e10 = exp - frac;
+  let v: number;
+  if (e10 === 0) v = mant;
+  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
+  else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
+  else return NaN;
+  return neg ? -v : v;
+}
+
+/**
+ * One line of a column file as read_ascii sees it: the value of every word (commas separate like
+ * whitespace), or null as soon as a word is neither a number nor a date. The common all-decimal
+ * row is parsed in one pass without slicing its words.
+ */
+export function parseRow(line: string): number[] | null {
+  const out: number[] = [];
+  const n = line.length;
+  let i = 0;
+  // charCodeAt past the end gives NaN, which would turn these small integers into doubles
+  // and slow the loop down several times: every read is guarded by i < n
+  while (i < n) {
+    while (i < n && isSep(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSep(line.charCodeAt(i))) i++;
+    let v = fastDecimal(line, start, i);
+    if (Number.isNaN(v)) {
+      const w = rowValue(line.slice(start, i));
+      if (w === null) return null;
+      v = w;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/** A word separator of a data row: Python whitespace or a comma. */
+function isSep(c: number): boolean {
+  return c === 0x2c || isPyWs(c);
 }
 
 export function rowValue(token: string): number | null {
