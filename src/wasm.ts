@@ -184,7 +184,10 @@ export interface AutobkSolveInput {
   knots: Float64Array;
   nk: number;
   kstep: number;
-  ftwin: Float64Array;
+  /** k^kweight · window on kout, built on a plan-cache miss. */
+  ftwin: () => Float64Array;
+  /** The window and k-weight that make ftwin (part of the plan-cache key). */
+  ftwinKey: string;
   irbkg: number;
   nfft: number;
   nclamp: number;
@@ -219,7 +222,6 @@ const EMPTY = new Float64Array(0);
 interface PlanEntry {
   key: string;
   kraw: Float64Array;
-  ftwin: Float64Array;
   knots: Float64Array;
   handle: number;
 }
@@ -233,16 +235,16 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
 }
 
 function planFor(p: AutobkSolveInput): number {
-  const key = `${p.nk}|${p.kstep}|${p.irbkg}|${p.nfft}|${p.nclamp}|${p.kraw.length}|${p.kraw[0]}|${p.kraw[p.kraw.length - 1]}|${p.knots.join(',')}`;
+  const key = `${p.nk}|${p.kstep}|${p.irbkg}|${p.nfft}|${p.nclamp}|${p.ftwinKey}|${p.kraw.length}|${p.kraw[0]}|${p.kraw[p.kraw.length - 1]}|${p.knots.join(',')}`;
   for (let i = plans.length - 1; i >= 0; i--) {
     const e = plans[i];
-    if (e.key === key && sameArray(e.kraw, p.kraw) && sameArray(e.ftwin, p.ftwin) && sameArray(e.knots, p.knots)) {
+    if (e.key === key && sameArray(e.kraw, p.kraw) && sameArray(e.knots, p.knots)) {
       if (i !== plans.length - 1) plans.push(plans.splice(i, 1)[0]);
       return e.handle;
     }
   }
-  const handle = core.autobkPlan(p.kraw, p.knots, p.splK, p.nk, p.kstep, p.ftwin, p.irbkg, p.nfft, p.nclamp);
-  plans.push({ key, kraw: p.kraw.slice(), ftwin: p.ftwin.slice(), knots: p.knots.slice(), handle });
+  const handle = core.autobkPlan(p.kraw, p.knots, p.splK, p.nk, p.kstep, p.ftwin(), p.irbkg, p.nfft, p.nclamp);
+  plans.push({ key, kraw: p.kraw.slice(), knots: p.knots.slice(), handle });
   if (plans.length > MAX_PLANS) core.autobkFree(plans.shift()!.handle);
   return handle;
 }
@@ -258,8 +260,9 @@ export function autobkSolve(p: AutobkSolveInput): AutobkSolveOutput {
   const nc = p.knots.length - 4;
   const nmue = p.kraw.length;
   let o = 0;
-  const coefs = r.slice(o, (o += nc));
-  const chiRaw = r.slice(o, (o += p.nk));
-  const bkg = r.slice(o, (o += nmue));
+  // views into the one array the glue copied out: no further copies
+  const coefs = r.subarray(o, (o += nc));
+  const chiRaw = r.subarray(o, (o += p.nk));
+  const bkg = r.subarray(o, (o += nmue));
   return { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1, info: r[o + 3] };
 }

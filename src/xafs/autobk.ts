@@ -3,7 +3,7 @@ import { XafsError } from '../errors.js';
 import { autobkSolve, ftwindowKernel, interpLinear, removeDups } from '../wasm.js';
 import { preEdge, type PreEdgeOptions } from './preEdge.js';
 import { windowName } from './ftWindow.js';
-import { checkFinite, indexNearest, indexOf, maxOf, minOf } from './util.js';
+import { checkFinite, indexNearestSorted, indexOf, maxOf, minOf } from './util.js';
 
 export interface AutobkOptions {
   /** R (Å) below which the background is fitted: the FT of χ is minimized for R < rbkg. @default 1 */
@@ -134,9 +134,13 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   const nmue = iemax - ie0 + 1;
   if (nmue < 5) throw new XafsError('ETOOFEW', `only ${nmue} points above e0 = ${e0} eV: AUTOBK needs EXAFS data beyond the edge`);
 
-  const w = ftwindowKernel(kout, kmin, kmax, dk, dk, win);
-  const ftwin = new Float64Array(nk);
-  for (let i = 0; i < nk; i++) ftwin[i] = kout[i] ** kweight * w[i];
+  // k^kweight · window on kout: built only when the plan for this grid is not cached
+  const ftwin = () => {
+    const w = ftwindowKernel(kout, kmin, kmax, dk, dk, win);
+    const f = new Float64Array(nk);
+    for (let i = 0; i < nk; i++) f[i] = kout[i] ** kweight * w[i];
+    return f;
+  };
 
   let nspl = 1 + Math.trunc((2 * rbkg * (kmax - kmin)) / Math.PI);
   const irbkg = Math.trunc(1 + ((nspl - 1) * Math.PI) / (2 * rgrid * (kmax - kmin)));
@@ -148,7 +152,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   const splY = new Float64Array(nspl);
   for (let i = 0; i < nspl; i++) {
     const q = kmin + (i * (kmax - kmin)) / (nspl - 1);
-    const ik = indexNearest(kraw, q);
+    const ik = indexNearestSorted(kraw, q); // kraw increases (energies de-duplicated)
     const i1 = Math.min(nraw - 1, ik + 5);
     const i2 = Math.max(0, ik - 5);
     splK[i] = kraw[ik];
@@ -172,6 +176,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     nk,
     kstep,
     ftwin,
+    ftwinKey: `${kmin}|${kmax}|${dk}|${win}|${kweight}`,
     irbkg,
     nfft,
     nclamp,

@@ -42,6 +42,28 @@ export function indexNearest(arr: ArrayLike<number>, v: number): number {
   return best;
 }
 
+/** index_nearest for an ascending array, by bisection (same answer, first index on a tie). */
+export function indexNearestSorted(arr: ArrayLike<number>, v: number): number {
+  const n = arr.length;
+  if (n === 0) return 0;
+  let lo = 0;
+  let hi = n - 1;
+  if (v <= arr[0]) return 0;
+  if (v >= arr[hi]) {
+    // the first of a run of equal values at the end
+    while (hi > 0 && arr[hi - 1] === arr[hi]) hi--;
+    return hi;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid] <= v) lo = mid;
+    else hi = mid;
+  }
+  // arr[lo] <= v < arr[hi]; on a tie the lower index wins, as argmin does
+  while (lo > 0 && arr[lo - 1] === arr[lo]) lo--;
+  return Math.abs(arr[hi] - v) < Math.abs(arr[lo] - v) ? hi : lo;
+}
+
 export function maxOf(a: ArrayLike<number>): number {
   let m = -Infinity;
   for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];

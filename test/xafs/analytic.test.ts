@@ -141,3 +141,18 @@ describe('(c) synthetic μ(E) = smooth background + step·(1 + χ(k(E))) with th
     expect(Math.max(...lowR(ft))).toBeLessThan(0.1 * ft.chirMag[ip]);
   });
 });
+
+describe('index helpers', () => {
+  it('indexNearestSorted agrees with index_nearest (argmin, first on a tie) on sorted arrays', async () => {
+    const { indexNearest, indexNearestSorted } = await import('../../src/xafs/util.js');
+    const arrays = [
+      [0, 1, 2, 3, 4],
+      [0, 1, 1, 1, 2, 5, 5],
+      [-0.3, 0, 0.25, 0.5, 0.5, 0.75, 10],
+      [3],
+    ];
+    for (const a of arrays) {
+      for (let v = -1; v <= 11; v += 0.125) expect(indexNearestSorted(a, v)).toBe(indexNearest(a, v));
+    }
+  });
+});
