@@ -10,3 +10,5 @@ export { bsplineEval } from './bspline';
 export { deriv, findE0Index, removeDups, dedupFindE0 } from './edge';
 export { preEdgeFit } from './preedge';
 export { autobkPlan, autobkRun, autobkFree } from './autobk';
+export { feffitDataset, feffitFree, feffitResidualLength, feffitResidual, feffitModelChi } from './feffit';
+export { registerFeffPath, freeFeffPath, feffPathValid, pathChi, pathChiAt, sumPathsChi } from './exafs';

@@ -9,7 +9,7 @@ import { interpLinear } from './interp';
  * scale·FFT_nfft(y), interleaved. For a power-of-two nfft the real-input FFT runs as one complex
  * FFT of nfft/2 points.
  */
-function realFftHead(y: Float64Array, ny: i32, nfft: i32, nout: i32, scale: f64): Float64Array {
+export function realFftHead(y: Float64Array, ny: i32, nfft: i32, nout: i32, scale: f64): Float64Array {
   const out = new Float64Array(2 * nout);
   if (!isPowerOfTwo(nfft) || nfft < 4) {
     const z = new Float64Array(2 * nfft);

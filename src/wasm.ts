@@ -266,3 +266,97 @@ export function autobkSolve(p: AutobkSolveInput): AutobkSolveOutput {
   const bkg = r.subarray(o, (o += nmue));
   return { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1, info: r[o + 3] };
 }
+
+// ---- FEFF paths (assembly/exafs.ts) ----------------------------------------------------------
+import { PATH_PARAM_NAMES, type PathParams } from './fit/types.js';
+
+/**
+ * Stores a FEFF path table in WASM memory and precomputes its not-a-knot splines (pha, amp, rep,
+ * lam against k; k ascending in Å⁻¹, reff in Å). Returns the handle for pathChi and the fit
+ * kernels; the table stays resident until freeFeffPath(handle).
+ */
+export function registerFeffPath(k: Float64Array, pha: Float64Array, amp: Float64Array, rep: Float64Array, lam: Float64Array, reff: number): number {
+  return core.registerFeffPath(k, pha, amp, rep, lam, reff);
+}
+
+/** Releases a table registered by registerFeffPath (its handle may then be reused). */
+export function freeFeffPath(handle: number): void {
+  core.freeFeffPath(handle);
+}
+
+/** True when handle names a registered FEFF path table. */
+export function feffPathValid(handle: number): boolean {
+  return Number.isInteger(handle) && core.feffPathValid(handle) === 1;
+}
+
+/** The 8 path parameters as the kernels read them: degen, s02, e0, ei, deltar, sigma2, third, fourth. */
+export function pathParamArray(params: PathParams | Float64Array): Float64Array {
+  if (params instanceof Float64Array) return params;
+  return Float64Array.from(PATH_PARAM_NAMES, (name) => params[name]);
+}
+
+/**
+ * Larch path χ(k) (larch-conventions §4.3) on k_n = n·kstep, n < nk: chi = Im χ̃, chiImag = −Re χ̃.
+ * The handle must be valid (feffPathValid) and nk ≥ 3 for Larch's first-point extrapolation.
+ */
+export function pathChi(handle: number, params: PathParams | Float64Array, nk: number, kstep: number): { chi: Float64Array; chiImag: Float64Array } {
+  const o = core.pathChi(handle, pathParamArray(params), nk, kstep);
+  return { chi: o.subarray(0, nk), chiImag: o.subarray(nk) };
+}
+
+/** Larch path χ(k) at explicit k values (Å⁻¹), the first point extrapolated as on the grid. */
+export function pathChiAt(handle: number, params: PathParams | Float64Array, k: Float64Array): { chi: Float64Array; chiImag: Float64Array } {
+  const o = core.pathChiAt(handle, pathParamArray(params), k);
+  return { chi: o.subarray(0, k.length), chiImag: o.subarray(k.length) };
+}
+
+/** Σ χ(k) of paths on k_n = n·kstep (n < nk); params holds 8 values per path, in handle order. */
+export function sumPathsChi(handles: Int32Array, params: Float64Array, nk: number, kstep: number): Float64Array {
+  return core.sumPathsChi(handles, params, nk, kstep);
+}
+
+/** A feffit dataset registered in the WASM core (assembly/feffit.ts). */
+export interface FeffitDatasetInput {
+  /** Data χ on the model grid kstep·[0..nk). */
+  data: Float64Array;
+  kstep: number;
+  nfft: number;
+  space: 'r' | 'k' | 'q';
+  /** k^w·kwin (r, q) or k^w (k) on the model grid, one row of nk per k-weight. */
+  weight: Float64Array;
+  /** ε_r (r, q space) or ε_k (k space), one per k-weight. */
+  eps: Float64Array;
+  /** Residual index range [i1, i2): R indices (r) or k indices (k, q). */
+  i1: number;
+  i2: number;
+  /** R window on the first nfft/2 points (q space), else empty. */
+  rwin: Float64Array;
+  /** FEFF path handles (registerFeffPath) of this dataset. */
+  paths: Int32Array;
+  /** Index of this dataset's first path among all paths of the fit (8 parameters each). */
+  path0: number;
+}
+
+const SPACE_CODE = { r: 0, k: 1, q: 2 } as const;
+
+export function feffitRegister(d: FeffitDatasetInput): number {
+  return core.feffitDataset(d.data, d.kstep, d.nfft, SPACE_CODE[d.space], d.weight, d.eps, d.i1, d.i2, d.rwin, d.paths, d.path0);
+}
+
+export function feffitFree(handle: number): void {
+  core.feffitFree(handle);
+}
+
+/**
+ * The residual of all datasets of a fit, concatenated: params holds 8 values per path (degen,
+ * s02, e0, ei, deltar, sigma2, third, fourth) for every path in dataset order. mode 0: data −
+ * model; 1: data alone (r-factor denominator); 2: model alone.
+ */
+export function feffitResidual(handles: Int32Array, params: Float64Array, mode: 0 | 1 | 2): Float64Array {
+  return core.feffitResidual(handles, params, mode);
+}
+
+/** The model χ(k) (sum of the dataset's paths) on its grid. */
+export function feffitModelChi(handle: number, params: Float64Array): Float64Array {
+  return core.feffitModelChi(handle, params);
+}

@@ -1,0 +1,366 @@
+/**
+ * feffit: fit a sum of FEFF paths to one or more χ(k) datasets sharing parameters, with Larch
+ * 0.9.58 semantics (larch-conventions §4.4-4.8): transform windows and index ranges, the noise
+ * estimate, residuals in r, k or q space (several k-weights at once), N_idp, χ², reduced χ²,
+ * r-factor, AIC/BIC and error bars scaled as Larch scales them. The residual of every dataset is
+ * computed in one WASM call per evaluation (assembly/feffit.ts).
+ */
+import { XafsError, type Warn } from '../errors.js';
+import { feffitFree, feffitModelChi, feffitRegister, feffitResidual } from '../wasm.js';
+import { xftf } from '../xafs/xftf.js';
+import { xftr } from '../xafs/xftr.js';
+import { minimize } from './minimize.js';
+import { ParamSet, correlationRecord, type FitUncertainties } from './params.js';
+import type { CompiledFitExpr } from './expr.js';
+import { sigma2Debye, sigma2Eins } from './sigma2.js';
+import { estimateNoise, fitRange, makeTransform, modelGrid, nIndependent, residualWeights, type Transform, type TransformOptions } from './transform.js';
+import { PATH_PARAM_NAMES, type FeffPath, type PathParamName } from './types.js';
+
+/** A path of a dataset: the FEFF path and its parameters (numbers or expressions). */
+export interface FitPathInput {
+  path: FeffPath;
+  params: Partial<Record<PathParamName, number | string>>;
+  /** The name the recipe gave the feff file (for reports). */
+  feff?: string;
+}
+
+export interface FitDatasetInput {
+  /** Where the data came from (for reports). */
+  file: string;
+  k: Float64Array;
+  chi: Float64Array;
+  /** e0 of μ(E) data, for the report (null for χ(k) files). */
+  e0?: number | null;
+  transform: TransformOptions;
+  paths: FitPathInput[];
+  /** Noise in χ(k) instead of the high-R estimate. */
+  epsilonK?: number;
+}
+
+export interface FeffitOptions {
+  /** Fit even when the varied parameters outnumber the independent points. @default false */
+  force?: boolean;
+  warn?: Warn;
+}
+
+export interface PathReport {
+  feff: string;
+  label: string;
+  reff: number;
+  nleg: number;
+  degen: number;
+  n: number;
+  nStderr: number | null;
+  s02: number;
+  s02Stderr: number | null;
+  r: number;
+  rStderr: number | null;
+  sigma2: number;
+  sigma2Stderr: number | null;
+  e0: number;
+  e0Stderr: number | null;
+  deltar: number;
+  deltarStderr: number | null;
+  third: number;
+  thirdStderr: number | null;
+  fourth: number;
+  fourthStderr: number | null;
+  ei: number;
+  eiStderr: number | null;
+}
+
+export interface DatasetReport {
+  file: string;
+  e0: number | null;
+  epsilonK: number;
+  epsilonR: number;
+  nIdp: number;
+  npts: number;
+  rfactor: number;
+  transform: Omit<Transform, 'kwin' | 'rwin'>;
+}
+
+export interface DatasetArrays {
+  k: Float64Array;
+  data: Float64Array;
+  model: Float64Array;
+  kwin: Float64Array;
+  r: Float64Array;
+  dataChirMag: Float64Array;
+  dataChirRe: Float64Array;
+  dataChirIm: Float64Array;
+  modelChirMag: Float64Array;
+  modelChirRe: Float64Array;
+  modelChirIm: Float64Array;
+  q: Float64Array;
+  dataChiqRe: Float64Array;
+  modelChiqRe: Float64Array;
+}
+
+export interface FitResult {
+  params: ReturnType<FitUncertainties['report']>;
+  correlations: Record<string, number>;
+  statistics: {
+    nvarys: number;
+    npts: number;
+    nIndependent: number;
+    chiSquare: number;
+    chi2Reduced: number;
+    rfactor: number;
+    aic: number;
+    bic: number;
+    nfev: number;
+    converged: boolean;
+  };
+  datasets: DatasetReport[];
+  paths: PathReport[];
+  warnings: string[];
+  /** Best-fit arrays per dataset (for --out and figures). */
+  arrays: DatasetArrays[];
+}
+
+const DEFAULT_PATH_VALUE: Record<PathParamName, number> = { degen: NaN, s02: 1, e0: 0, ei: 0, deltar: 0, sigma2: 0, third: 0, fourth: 0 };
+
+/** The path-parameter expressions of a fit, for ParamSet validation before any file is read. */
+export function pathExprs(datasets: { paths: { params: Partial<Record<PathParamName, number | string>> }[] }[]) {
+  const extra: { where: string; expr: string; locals: string[]; functions: string[] }[] = [];
+  datasets.forEach((d, i) =>
+    d.paths.forEach((p, j) => {
+      for (const name of PATH_PARAM_NAMES) {
+        const v = p.params[name];
+        if (typeof v === 'string') extra.push({ where: pathWhere(i, j, name, datasets.length), expr: v, locals: ['reff'], functions: ['sigma2_eins', 'sigma2_debye'] });
+      }
+    }),
+  );
+  return extra;
+}
+
+function pathWhere(i: number, j: number, name: string, ndata: number): string {
+  return ndata > 1 ? `dataset ${i + 1} path ${j + 1} ${name}` : `path ${j + 1} ${name}`;
+}
+
+export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitOptions = {}): FitResult {
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    options.warn?.(m);
+  };
+  // path parameters compiled per path: sigma2_eins/sigma2_debye bound to that path's atoms
+  const compiled: CompiledFitExpr[][] = [];
+  const allPaths: FitPathInput[] = [];
+  inputs.forEach((d, i) =>
+    d.paths.forEach((p, j) => {
+      const fns: CompiledFitExpr[] = PATH_PARAM_NAMES.map((name) => {
+        const v = p.params[name];
+        if (typeof v === 'string') {
+          return ps.compileExpr(v, pathWhere(i, j, name, inputs.length), {
+            locals: { reff: p.path.reff },
+            functions: {
+              sigma2_eins: (t: number, theta: number) => sigma2Eins(t, theta, p.path),
+              sigma2_debye: (t: number, theta: number) => sigma2Debye(t, theta, p.path),
+            },
+          });
+        }
+        const c = typeof v === 'number' ? v : name === 'degen' ? p.path.degen : DEFAULT_PATH_VALUE[name];
+        return () => c;
+      });
+      compiled.push(fns);
+      allPaths.push(p);
+    }),
+  );
+
+  // datasets: transform, model grid, noise, WASM registration
+  const handles: number[] = [];
+  const prepared: { t: Transform; k: Float64Array; chi: Float64Array; epsK: number[]; epsR: number[]; npts: number; nIdp: number }[] = [];
+  let path0 = 0;
+  try {
+    inputs.forEach((d, i) => {
+      const where = inputs.length > 1 ? `dataset ${i + 1} transform` : 'transform';
+      const t = makeTransform(d.transform, where);
+      let kLast = -Infinity;
+      for (const v of d.k) if (v > kLast) kLast = v;
+      if (t.kmax > kLast + 1e-9) {
+        throw new XafsError('ERANGE', `${where}: kmax ${t.kmax} Å⁻¹ is beyond the data: χ(k) of ${d.file} ends at k = ${kLast.toFixed(2)} Å⁻¹; use kmax ${Math.floor(kLast * 100) / 100} or less`);
+      }
+      const rOut = 10;
+      if (t.fitspace !== 'k' && t.rmax > rOut + 1e-9) {
+        warn(`${where}: rmax ${t.rmax} Å is beyond the R range of the output transforms (${rOut} Å)`);
+      }
+      const g = modelGrid(t, d.k, d.chi);
+      let epsK: number[];
+      let epsR: number[];
+      if (d.epsilonK !== undefined) {
+        // set_epsilon_k: ε_r = ε_k / (2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))))
+        epsK = t.kweights.map(() => d.epsilonK!);
+        epsR = t.kweights.map((w) => d.epsilonK! / (2 * Math.sqrt((Math.PI * (2 * w + 1)) / (t.kstep * (t.kmax ** (2 * w + 1) - t.kmin ** (2 * w + 1))))));
+      } else {
+        ({ epsK, epsR } = estimateNoise(t, g.chi));
+      }
+      const [i1, i2] = fitRange(t);
+      if (i2 <= i1) throw new XafsError('ERANGE', `${where}: the fit range holds no points (indices ${i1}–${i2}); widen the k or R range`);
+      const eps = t.fitspace === 'k' ? epsK : epsR;
+      if (eps.some((e) => !(e > 0) || !Number.isFinite(e))) {
+        throw new XafsError('ENONFINITE', `${where}: the noise estimate of ${d.file} is ${eps.join(', ')}: the data have no signal at 15–30 Å; give "epsilonK" in the dataset`);
+      }
+      const half = t.nfft / 2;
+      const handle = feffitRegister({
+        data: g.chi,
+        kstep: t.kstep,
+        nfft: t.nfft,
+        space: t.fitspace,
+        weight: residualWeights(t, g.k.length),
+        eps: Float64Array.from(eps),
+        i1,
+        i2,
+        rwin: t.fitspace === 'q' ? t.rwin.subarray(0, half) : new Float64Array(0),
+        paths: Int32Array.from(d.paths.map((p) => p.path.handle)),
+        path0,
+      });
+      handles.push(handle);
+      path0 += d.paths.length;
+      const npts = (i2 - i1) * t.kweights.length * (t.fitspace === 'r' ? 2 : 1);
+      prepared.push({ t, k: g.k, chi: g.chi, epsK, epsR, npts, nIdp: nIndependent(t) });
+    });
+
+    const handleArr = Int32Array.from(handles);
+    const npath = allPaths.length;
+    const pathValues = new Float64Array(8 * npath);
+    const values = new Float64Array(ps.names.length);
+    const fillPaths = (vals: Float64Array) => {
+      for (let p = 0; p < npath; p++) for (let q = 0; q < 8; q++) pathValues[8 * p + q] = compiled[p][q](vals);
+    };
+    const residual = (x: Float64Array): Float64Array => {
+      ps.evaluate(x, values);
+      fillPaths(values);
+      return feffitResidual(handleArr, pathValues, 0);
+    };
+
+    const nIdp = prepared.reduce((s, d) => s + d.nIdp, 0);
+    const nvarys = ps.nvary;
+    if (nvarys > nIdp) {
+      const msg = `${nvarys} varied parameters (${ps.varyNames.join(', ')}) but only ${nIdp.toFixed(2)} independent points: the fit is underdetermined`;
+      if (!options.force) throw new XafsError('EOPTION', `${msg}; fix some parameters, widen the k or R range, or pass --force`);
+      warn(msg);
+    }
+    const lower = Float64Array.from(ps.varyNames, (n) => ps.get(n).min);
+    const upper = Float64Array.from(ps.varyNames, (n) => ps.get(n).max);
+    const fit = minimize({ n: nvarys, residual, x0: Float64Array.from(ps.init), lower, upper });
+    if (!fit.converged) warn(`the fit did not converge (${fit.message}, ${fit.nfev} evaluations): the values are where it stopped`);
+    const r = fit.fvec;
+    const chisqr = fit.chisqr;
+    const npts = r.length;
+    const chiSquare = (chisqr * nIdp) / npts;
+    const dof = nIdp - nvarys;
+    const chi2Reduced = chiSquare / dof;
+    // Larch: σ_i = sqrt(C_ii · chisqr/(N_idp − nvarys)), C = (JᵀJ)⁻¹
+    let cov: Float64Array | null = null;
+    if (fit.covUnscaled && dof > 0) cov = fit.covUnscaled.map((c) => (c * chisqr) / dof);
+    else if (nvarys > 0) warn('the covariance could not be computed (singular Jacobian or no degrees of freedom): no error bars');
+    const u = ps.uncertainties(fit.x, cov);
+
+    ps.evaluate(fit.x, values);
+    fillPaths(values);
+    const dataOnly = feffitResidual(handleArr, pathValues, 1);
+    let o = 0;
+    let num = 0;
+    let den = 0;
+    const dsReports: DatasetReport[] = prepared.map((d, i) => {
+      let n1 = 0;
+      let d1 = 0;
+      for (let j = 0; j < d.npts; j++, o++) {
+        n1 += r[o] * r[o];
+        d1 += dataOnly[o] * dataOnly[o];
+      }
+      num += n1;
+      den += d1;
+      const { kwin: _k, rwin: _r, ...tr } = d.t;
+      return { file: inputs[i].file, e0: inputs[i].e0 ?? null, epsilonK: d.epsK[0], epsilonR: d.epsR[0], nIdp: d.nIdp, npts: d.npts, rfactor: n1 / d1, transform: tr };
+    });
+    const rfactor = num / den;
+    const aic = nIdp * Math.log(chiSquare / nIdp) + 2 * nvarys;
+    const bic = nIdp * Math.log(chiSquare / nIdp) + Math.log(nIdp) * nvarys;
+
+    // paths: every parameter with its propagated error
+    const paths: PathReport[] = allPaths.map((p, pi) => {
+      const val = (q: number) => u.propagate((v) => compiled[pi][q](v));
+      const [degen, s02, e0, ei, deltar, sigma2, third, fourth] = [0, 1, 2, 3, 4, 5, 6, 7].map(val);
+      return {
+        feff: p.feff ?? p.path.file,
+        label: p.path.label,
+        reff: p.path.reff,
+        nleg: p.path.nleg,
+        degen: degen.value,
+        n: degen.value,
+        nStderr: degen.stderr,
+        s02: s02.value,
+        s02Stderr: s02.stderr,
+        r: p.path.reff + deltar.value,
+        rStderr: deltar.stderr,
+        sigma2: sigma2.value,
+        sigma2Stderr: sigma2.stderr,
+        e0: e0.value,
+        e0Stderr: e0.stderr,
+        deltar: deltar.value,
+        deltarStderr: deltar.stderr,
+        third: third.value,
+        thirdStderr: third.stderr,
+        fourth: fourth.value,
+        fourthStderr: fourth.stderr,
+        ei: ei.value,
+        eiStderr: ei.stderr,
+      };
+    });
+
+    // warnings a demanding user wants in the report
+    ps.varyNames.forEach((name, j) => {
+      const info = ps.get(name);
+      const x = fit.x[j];
+      const span = Math.max(Math.abs(x), 1e-12);
+      if ((Number.isFinite(info.min) && Math.abs(x - info.min) <= 1e-6 * span) || (Number.isFinite(info.max) && Math.abs(x - info.max) <= 1e-6 * span)) {
+        warn(`parameter ${name} = ${x} sits at its bound [${info.min}, ${info.max}]: its error bar is not meaningful; widen the bound or fix the parameter`);
+      }
+    });
+    const corr = u.correlations(0.1);
+    for (const c of corr) if (Math.abs(c.r) > 0.95) warn(`parameters ${c.a} and ${c.b} are correlated (r = ${c.r.toFixed(3)}): the data cannot separate them; fix or constrain one`);
+
+    const arrays = prepared.map((d, i) => outputArrays(handles[i], d.t, d.k, d.chi, pathValues));
+    return {
+      params: u.report(),
+      correlations: correlationRecord(corr),
+      statistics: { nvarys, npts, nIndependent: nIdp, chiSquare, chi2Reduced, rfactor, aic, bic, nfev: fit.nfev, converged: fit.converged },
+      datasets: dsReports,
+      paths,
+      warnings,
+      arrays,
+    };
+  } finally {
+    for (const h of handles) feffitFree(h);
+  }
+}
+
+/** Data and best-fit model as χ(k), χ(R) and χ(q) with the dataset's transform (first k-weight). */
+function outputArrays(handle: number, t: Transform, k: Float64Array, data: Float64Array, pathValues: Float64Array): DatasetArrays {
+  const model = feffitModelChi(handle, pathValues);
+  const ftOpts = { kmin: t.kmin, kmax: t.kmax, dk: t.dk, dk2: t.dk2, window: t.window, kweight: t.kweights[0], nfft: t.nfft, kstep: t.kstep, rmaxOut: 10 };
+  const df = xftf({ k, chi: data }, ftOpts);
+  const mf = xftf({ k, chi: model }, ftOpts);
+  const rOpts = { rmin: t.rmin, rmax: t.rmax, dr: t.dr, dr2: t.dr2, window: t.rwindow, nfft: t.nfft };
+  const dq = xftr(df, rOpts);
+  const mq = xftr(mf, rOpts);
+  return {
+    k,
+    data,
+    model,
+    kwin: df.kwin,
+    r: df.r,
+    dataChirMag: df.chirMag,
+    dataChirRe: df.chirRe,
+    dataChirIm: df.chirIm,
+    modelChirMag: mf.chirMag,
+    modelChirRe: mf.chirRe,
+    modelChirIm: mf.chirIm,
+    q: dq.q,
+    dataChiqRe: dq.chiqRe,
+    modelChiqRe: mq.chiqRe,
+  };
+}
