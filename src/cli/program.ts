@@ -74,7 +74,9 @@ Examples:
   xafs read cu_metal_rt.xdi
   xafs process cu_metal_rt.xdi --mu 'ln(i0/itrans)' --kmin 3 --kmax 14 --kweight 2
   xafs process cu.prj --group cu010k.dat --json > cu010k.json
-  xafs process cu_metal_rt.xdi --mu mutrans --out results/`,
+  xafs process cu_metal_rt.xdi --mu mutrans --out results/
+  xafs fit cu_foil.recipe.json --json > cu_foil.result.json
+  xafs paths feff/`,
     );
 
   program
@@ -142,6 +144,29 @@ Examples:
     const { processCommand } = await import('./process.js');
     processCommand(file, opts, io);
   });
+
+  program
+    .command('fit')
+    .description('fit FEFF paths to EXAFS data (Larch feffit): coordination numbers, distances (Å), σ² (Å²), ΔE0 (eV) with error bars')
+    .argument('<recipe>', 'fit recipe (JSON: params and datasets; see the README, "Fitting coordination numbers")')
+    .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: the recipe\'s folder)')
+    .option('--json', 'print one JSON document on stdout (params, correlations, statistics, datasets, paths)')
+    .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')
+    .option('--force', 'fit even when the varied parameters outnumber the independent points')
+    .action(async (recipe: string, opts: Record<string, unknown>) => {
+      const { fitCommand } = await import('./fit.js');
+      fitCommand(recipe, opts, io);
+    });
+
+  program
+    .command('paths')
+    .description('list the paths of a FEFF run: index, label, legs, degeneracy, reff (Å), importance (%)')
+    .argument('<feffdir>', 'the folder FEFF ran in (feff0001.dat, ...)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      const { pathsCommand } = await import('./fit.js');
+      pathsCommand(dir, opts, io);
+    });
   return program;
 }
 

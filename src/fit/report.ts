@@ -1,0 +1,83 @@
+/**
+ * Fit reports: the text table users put in papers, and the JSON of contract.md.
+ */
+import type { FitResult } from './feffit.js';
+
+function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+/** "value ± error" with the value rounded to the error's second significant digit. */
+export function pm(value: number, stderr: number | null | undefined): string {
+  if (stderr === null || stderr === undefined || !(stderr > 0) || !Number.isFinite(stderr)) return fmt(value, 5);
+  const dec = Math.max(0, 1 - Math.floor(Math.log10(stderr)));
+  if (dec > 8) return `${value.toExponential(2)} ± ${stderr.toExponential(1)}`;
+  return `${value.toFixed(dec)} ± ${stderr.toFixed(dec)}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+export function formatFitReport(res: FitResult, title: string): string {
+  const s = res.statistics;
+  const out: string[] = [`${title}`, ''];
+  res.datasets.forEach((d, i) => {
+    const t = d.transform;
+    const kw = t.kweights.join(',');
+    out.push(
+      `dataset ${i + 1}: ${d.file}${d.e0 !== null ? `  (e0 ${fmt(d.e0, 7)} eV)` : ''}`,
+      `  k ${t.kmin}–${t.kmax} Å⁻¹ (k-weight ${kw}, ${t.window} dk ${t.dk}), R ${t.rmin}–${t.rmax} Å, fit in ${t.fitspace} space`,
+      `  N_idp ${fmt(d.nIdp, 5)}   R-factor ${fmt(d.rfactor, 4)}   ε_k ${fmt(d.epsilonK, 3)}   ε_r ${fmt(d.epsilonR, 3)}`,
+    );
+  });
+  out.push(
+    '',
+    `fit: ${s.nvarys} variables, ${fmt(s.nIndependent, 5)} independent points, ${s.npts} points in the residual`,
+    `     R-factor ${fmt(s.rfactor, 4)}   χ² ${fmt(s.chiSquare, 5)}   reduced χ² ${fmt(s.chi2Reduced, 5)}   AIC ${fmt(s.aic, 5)}   BIC ${fmt(s.bic, 5)}`,
+    '',
+  );
+  const hasC3 = res.paths.some((p) => p.third !== 0 || (p.thirdStderr ?? 0) > 0);
+  const head = ['path', 'feff', 'N', 'N·S0²', 'R (Å)', 'σ² (Å²)', 'ΔE0 (eV)'];
+  if (hasC3) head.push('C3 (Å³)');
+  const rows = [head];
+  for (const p of res.paths) {
+    const row = [p.label, p.feff, pm(p.n, p.nStderr), fmt(p.n * p.s02, 4), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)];
+    if (hasC3) row.push(pm(p.third, p.thirdStderr));
+    rows.push(row);
+  }
+  out.push(...table(rows), '');
+  const prow = [['parameter', 'value', 'init', '']];
+  for (const [name, p] of Object.entries(res.params)) {
+    const note = p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed';
+    prow.push([name, pm(p.value, p.stderr), fmt(p.init, 4), note]);
+  }
+  out.push(...table(prow));
+  const corr = Object.entries(res.correlations);
+  if (corr.length) {
+    out.push('', 'correlations (|r| ≥ 0.1):');
+    for (const [pair, r] of corr) out.push(`  ${pair.replace(',', ' – ').padEnd(24)} ${r.toFixed(3)}`);
+  }
+  if (res.warnings.length) {
+    out.push('', 'warnings:');
+    for (const w of res.warnings) out.push(`  ${w}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The JSON of contract.md (plus warnings and convergence). */
+export function fitJson(res: FitResult & { recipe?: unknown }) {
+  return {
+    params: res.params,
+    correlations: res.correlations,
+    statistics: res.statistics,
+    datasets: res.datasets.map((d) => ({ file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor })),
+    paths: res.paths,
+    warnings: res.warnings,
+    ...(res.recipe ? { recipe: res.recipe } : {}),
+  };
+}
