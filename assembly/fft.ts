@@ -35,60 +35,83 @@ export function fftInPlace(z: Float64Array, n: i32, inverse: bool): void {
   fftCore(z, n, inverse, 1);
 }
 
+let revN: i32 = 0;
+let revTab = new Int32Array(0);
+
+/** Bit-reversal permutation of n (a power of two), cached for the last n. */
+function bitReversal(n: i32): Int32Array {
+  if (revN == n) return revTab;
+  revTab = new Int32Array(n);
+  let bits = 0;
+  while ((1 << bits) < n) bits++;
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    let x = i;
+    for (let b = 0; b < bits; b++) {
+      r = (r << 1) | (x & 1);
+      x >>= 1;
+    }
+    unchecked((revTab[i] = r));
+  }
+  revN = n;
+  return revTab;
+}
+
 /**
  * The FFT with the twiddle table already loaded for a size tabN = n*stride (so a table for nfft
- * serves the half-size transform of a real signal too).
+ * serves the half-size transform of a real signal too). Complex values are v128 lanes (re, im):
+ * a butterfly is two loads, a complex multiply (two multiplies, a shuffle, an add) and two stores.
  */
 export function fftCore(z: Float64Array, n: i32, inverse: bool, stride: i32): void {
   const p = z.dataStart;
   const pc = twCos.dataStart;
   const ps = twSin.dataStart;
-  // bit reversal
-  let j = 0;
-  for (let i = 0; i < n - 1; i++) {
+  const rev = bitReversal(n);
+  for (let i = 0; i < n; i++) {
+    const j = unchecked(rev[i]);
     if (i < j) {
       const a = p + (<usize>i << 4);
       const b = p + (<usize>j << 4);
-      const re = load<f64>(a);
-      const im = load<f64>(a, 8);
-      store<f64>(a, load<f64>(b));
-      store<f64>(a, load<f64>(b, 8), 8);
-      store<f64>(b, re);
-      store<f64>(b, im, 8);
+      const va = v128.load(a);
+      v128.store(a, v128.load(b));
+      v128.store(b, va);
     }
-    let m = n >> 1;
-    while (m >= 1 && j >= m) {
-      j -= m;
-      m >>= 1;
-    }
-    j += m;
+  }
+  // first stage (len 2): twiddle 1
+  for (let i = 0; i < n; i += 2) {
+    const a = p + (<usize>i << 4);
+    const va = v128.load(a);
+    const vb = v128.load(a, 16);
+    v128.store(a, f64x2.add(va, vb));
+    v128.store(a, f64x2.sub(va, vb), 16);
   }
   const sgn: f64 = inverse ? 1.0 : -1.0;
-  for (let len = 2; len <= n; len <<= 1) {
+  for (let len = 4; len <= n; len <<= 1) {
     const half = len >> 1;
     const step = (n / len) * stride;
     for (let k = 0; k < half; k++) {
       const wr = load<f64>(pc + (<usize>(k * step) << 3));
       const wi = sgn * load<f64>(ps + (<usize>(k * step) << 3));
+      const vwr = f64x2.splat(wr);
+      const vwi = f64x2(-wi, wi);
       for (let start = 0; start < n; start += len) {
         const a = p + (<usize>(start + k) << 4);
         const b = a + (<usize>half << 4);
-        const br = load<f64>(b);
-        const bi = load<f64>(b, 8);
-        const tr = br * wr - bi * wi;
-        const ti = br * wi + bi * wr;
-        const ar = load<f64>(a);
-        const ai = load<f64>(a, 8);
-        store<f64>(a, ar + tr);
-        store<f64>(a, ai + ti, 8);
-        store<f64>(b, ar - tr);
-        store<f64>(b, ai - ti, 8);
+        const vb = v128.load(b);
+        // t = b·w = (br·wr − bi·wi, br·wi + bi·wr)
+        const t = f64x2.add(f64x2.mul(vb, vwr), f64x2.mul(v128.shuffle<f64>(vb, vb, 1, 0), vwi));
+        const va = v128.load(a);
+        v128.store(a, f64x2.add(va, t));
+        v128.store(b, f64x2.sub(va, t));
       }
     }
   }
   if (inverse) {
-    const s = 1.0 / <f64>n;
-    for (let i = 0; i < 2 * n; i++) store<f64>(p + (<usize>i << 3), load<f64>(p + (<usize>i << 3)) * s);
+    const s = f64x2.splat(1.0 / <f64>n);
+    for (let i = 0; i < n; i++) {
+      const a = p + (<usize>i << 4);
+      v128.store(a, f64x2.mul(v128.load(a), s));
+    }
   }
 }
 

@@ -154,12 +154,12 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   const m = f0.length;
   let x = Float64Array.from(p.x0);
   if (n > 0) {
-    // ml-levenberg-marquardt stops on an iteration count only: run it in short rounds and stop
-    // when a round no longer lowers χ² by 0.1 %, then polish below
+    // ml-levenberg-marquardt stops on an iteration count only: run it in short rounds while a
+    // round lowers χ² by more than 2 %; the Marquardt polish below takes it to the minimum
     const idx = Array.from({ length: m }, (_, i) => i);
     const zeros = new Float64Array(m);
     let chiPrev = sumsq(f0);
-    const rounds = Math.max(1, Math.ceil((opts.maxIterations ?? 40) / 4));
+    const rounds = Math.max(1, Math.ceil((opts.maxIterations ?? 40) / 3));
     for (let round = 0; round < rounds; round++) {
       const lm = levenbergMarquardt(
         { x: idx, y: zeros },
@@ -171,13 +171,19 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
           initialValues: Array.from(x),
           minValues: p.lower ? Array.from(p.lower) : undefined,
           maxValues: p.upper ? Array.from(p.upper) : undefined,
-          maxIterations: 4,
+          maxIterations: 3,
           errorTolerance: 0,
           damping: 1e-3,
           jacobianFunction: (params: number[]) => {
             const xx = Float64Array.from(params);
             const J = jacobian(p, xx, evalAt(xx), false, 1e-7, count);
-            return (i: number) => Array.from(J.subarray(i * n, (i + 1) * n));
+            const rows: number[][] = new Array(m);
+            for (let i = 0; i < m; i++) {
+              const row = new Array<number>(n);
+              for (let j = 0; j < n; j++) row[j] = J[i * n + j];
+              rows[i] = row;
+            }
+            return (i: number) => rows[i];
           },
         },
       );
@@ -188,7 +194,7 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
       if (better) x = xn;
       const rel = (chiPrev - c) / Math.max(chiPrev, 1e-300);
       if (better) chiPrev = c;
-      if (!better || rel < 1e-3) break;
+      if (!better || rel < 0.02) break;
     }
   }
 
@@ -198,8 +204,12 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   let lambda = 1e-6;
   let converged = n === 0;
   let message = n === 0 ? 'no variables' : 'polish did not converge';
+  let lastJ: Float64Array | null = null;
+  let lastStepTiny = false;
   for (let it = 0; it < 60 && n > 0; it++) {
     const J = jacobian(p, x, r, false, 1e-7, count);
+    lastJ = J;
+    lastStepTiny = false;
     const { A, g } = normalEquations(J, r, m, n);
     let improved = false;
     for (let tries = 0; tries < 12; tries++) {
@@ -222,7 +232,8 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
         chisqr = ct;
         improved = true;
         lambda = Math.max(lambda / 10, 1e-12);
-        if (rel < 1e-14 || small) {
+        if (rel < 1e-12 || small) {
+          lastStepTiny = true;
           converged = true;
           message = 'converged';
         }
@@ -232,12 +243,15 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
     }
     if (!improved) {
       // no step lowers χ²: the point is a minimum to machine precision
+      lastStepTiny = true;
       converged = true;
       message = 'converged';
     }
     if (converged) break;
   }
-  const jac = n > 0 ? jacobian(p, x, r, true, 1e-6, count) : new Float64Array(0);
+  // the covariance wants J at x: the polish's last Jacobian when its last step was negligible,
+  // else a fresh one (forward differences: 1e-7 relative accuracy is ample for error bars)
+  const jac = n === 0 ? new Float64Array(0) : lastJ && lastStepTiny ? lastJ : jacobian(p, x, r, false, 1e-7, count);
   let covUnscaled: Float64Array | null = null;
   if (n > 0) covUnscaled = invertSpd(normalEquations(jac, r, m, n).A, n);
   return { x, fvec: r, chisqr, nfev: count.nfev, converged, message, jac, covUnscaled };
