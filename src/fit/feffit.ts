@@ -182,9 +182,10 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       if (t.kmax > kLast + 1e-9) {
         throw new XafsError('ERANGE', `${where}: kmax ${t.kmax} Å⁻¹ is beyond the data: χ(k) of ${d.file} ends at k = ${kLast.toFixed(2)} Å⁻¹; use kmax ${Math.floor(kLast * 100) / 100} or less`);
       }
+      // the R range must lie inside (0, rmax_out) of the transforms the fit reports (Larch: 10 Å)
       const rOut = 10;
-      if (t.fitspace !== 'k' && t.rmax > rOut + 1e-9) {
-        warn(`${where}: rmax ${t.rmax} Å is beyond the R range of the output transforms (${rOut} Å)`);
+      if (t.rmax > rOut + 1e-9) {
+        throw new XafsError('ERANGE', `${where}: the R range ${t.rmin}–${t.rmax} Å reaches beyond ${rOut} Å, the end of the fit's χ(R); choose rmax ≤ ${rOut}`);
       }
       const g = modelGrid(t, d.k, d.chi);
       let epsK: number[];
