@@ -317,6 +317,57 @@ function benchSeries() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2b. EXAFS fits from processed χ(k) (data loading and autobk excluded, as Larch's 86.5 ms)
+
+const FITS = [
+  {
+    id: 'fitCu1Shell',
+    label: 'fit Cu 1 shell (4 var)',
+    larchMs: 86.5,
+    targetUs: 1000,
+    data: 'spectra/cu_metal_rt.xdi',
+    mu: 'mutrans',
+    autobk: { rbkg: 1, kweight: 2 },
+    transform: { kmin: 3, kmax: 17, kweight: 2, dk: 4, window: 'kaiser', rmin: 1.4, rmax: 3.0, fitspace: 'r' },
+    params: { amp: { value: 1, vary: true }, del_e0: { value: 0, vary: true }, sig2: { value: 0, vary: true }, del_r: { value: 0, vary: true } },
+    paths: [{ feff: 'fits/feffcu01.dat', s02: 'amp', e0: 'del_e0', sigma2: 'sig2', deltar: 'del_r' }],
+  },
+  {
+    id: 'fitDualAtom',
+    label: 'fit dual-atom 2 shells (7 var)',
+    larchMs: null,
+    targetUs: 3000,
+    data: 'fits/ru_dualatom.xdi',
+    mu: 'ifluor/i0',
+    autobk: { rbkg: 1, kweight: 2 },
+    transform: { kmin: 3, kmax: 12, kweight: 2, dk: 1, window: 'hanning', rmin: 1.0, rmax: 3.0, fitspace: 'r' },
+    params: { s02: { value: 0.92 }, de0: { value: 0, vary: true }, n1: { value: 3, vary: true }, r1: { value: 0, vary: true }, ss1: { value: 0.005, vary: true }, n2: { value: 1, vary: true }, r2: { value: 0, vary: true }, ss2: { value: 0.005, vary: true } },
+    paths: [
+      { feff: 'fits/ru_feff0001.dat', degen: 1, s02: 's02*n1', e0: 'de0', deltar: 'r1', sigma2: 'ss1' },
+      { feff: 'fits/ru_feff0002.dat', degen: 1, s02: 's02*n2', e0: 'de0', deltar: 'r2', sigma2: 'ss2' },
+    ],
+  },
+];
+
+async function benchFits() {
+  const { feffit, pathExprs } = await import(pathToFileURL(join(ROOT, 'dist', 'fit', 'feffit.js')).href);
+  const { ParamSet } = await import(pathToFileURL(join(ROOT, 'dist', 'fit', 'params.js')).href);
+  const { loadFeffPath } = await import(pathToFileURL(join(ROOT, 'dist', 'fit', 'feffPath.js')).href);
+  return FITS.map((f) => {
+    const s = readSpectrum(join(ROOT, 'fixtures', f.data), { mu: f.mu });
+    const bk = autobk({ ...s, ...preEdge(s) }, f.autobk);
+    const pathParams = f.paths.map(({ feff, ...p }) => p);
+    const ps = new ParamSet(f.params, { extra: pathExprs([{ paths: pathParams.map((params) => ({ params })) }]) });
+    const input = [{ file: f.data, k: bk.k, chi: bk.chi, transform: f.transform, paths: f.paths.map((p, j) => ({ path: loadFeffPath(join(ROOT, 'fixtures', p.feff)), params: pathParams[j] })) }];
+    let last;
+    const m = measure(() => {
+      last = feffit(ps, input);
+    });
+    return { ...f, ...m, nfev: last.statistics.nfev, rfactor: last.statistics.rfactor };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Start-up, in fresh processes
 
 function spawnTimed(args) {
@@ -362,6 +413,9 @@ progress(`series of ${CFG.seriesN} spectra from ${FIXTURES[SERIES_SOURCE].file}`
 const series = benchSeries();
 sampleMemory();
 
+progress('EXAFS fits');
+const fits = await benchFits();
+
 const mean = (key) => fixtures.reduce((a, f) => a + f.stages[key].us, 0) / fixtures.length;
 const meanBest = (key) => fixtures.reduce((a, f) => a + f.stages[key].min, 0) / fixtures.length;
 const maxSpread = (key) => Math.max(...fixtures.map((f) => f.stages[key].spread));
@@ -393,6 +447,7 @@ const rows = [
   row('seriesShared', 'series, one grid', series.shared.us, series.shared.min, series.shared.spread, LARCH.process, TARGET.pipelineUs, series.shared.spectra),
   row('seriesShifted', 'series, E+δ grids', series.shifted.us, series.shifted.min, series.shifted.spread, LARCH.process, TARGET.pipelineUs, series.shifted.spectra),
   row('seriesRegridded', 'series, new grids', series.regridded.us, series.regridded.min, series.regridded.spread, LARCH.process, TARGET.pipelineUs, series.regridded.spectra),
+  ...fits.map((f) => row(f.id, f.label, f.us, f.min, f.spread, f.larchMs, f.targetUs, 1)),
 ];
 const startupRows = [
   { id: 'import', label: 'import + WASM', ms: startup.import.ms, spread: (startup.import.max - startup.import.min) / startup.import.ms, targetMs: TARGET.importMs },
