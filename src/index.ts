@@ -8,3 +8,11 @@ export { KTOE, ETOK, EINS_FACTOR, PLANCK_HC, NFFT, KSTEP, RSTEP, etok, ktoe } fr
 export * from './xafs/index.js';
 export { processSpectrum, type ProcessOptions, type ProcessResult } from './process.js';
 export * from './io/index.js';
+export { fitRecipe, fitParsedRecipe, type FitRecipeOptions, type RecipeFit } from './fit/run.js';
+export { feffit, type FitResult, type FitDatasetInput, type FitPathInput, type PathReport, type DatasetReport } from './fit/feffit.js';
+export { ParamSet, type ParamSpec } from './fit/params.js';
+export { loadFeffPath, pathChi, ff2chi } from './fit/feffPath.js';
+export { sigma2Eins, sigma2Debye } from './fit/sigma2.js';
+export { formatFitReport, fitJson } from './fit/report.js';
+export { listFeffPaths, type PathListEntry } from './fit/paths.js';
+export type { FeffPath, PathParams } from './fit/types.js';
