@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { registerXanesCommands } from './xanesCommands.js';
 
 /** Everything a command writes goes through here, so tests can capture it in-process. */
 export interface Io {
@@ -167,6 +168,8 @@ Examples:
       const { pathsCommand } = await import('./fit.js');
       pathsCommand(dir, opts, io);
     });
+
+  registerXanesCommands(program, io);
   return program;
 }
 
