@@ -28,19 +28,24 @@ export function pyStrip(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-/** Python `s.split()` (no separator: runs of whitespace, no empty words). */
-export function pySplit(s: string): string[] {
+/** The words of s between runs of separator characters (no empty words). */
+function splitWords(s: string, isSeparator: (c: number) => boolean): string[] {
   const out: string[] = [];
   const n = s.length;
   let i = 0;
   while (i < n) {
-    while (i < n && isPyWs(s.charCodeAt(i))) i++;
+    while (i < n && isSeparator(s.charCodeAt(i))) i++;
     if (i >= n) break;
     const start = i;
-    while (i < n && !isPyWs(s.charCodeAt(i))) i++;
+    while (i < n && !isSeparator(s.charCodeAt(i))) i++;
     out.push(s.slice(start, i));
   }
   return out;
+}
+
+/** Python `s.split()` (no separator: runs of whitespace, no empty words). */
+export function pySplit(s: string): string[] {
+  return splitWords(s, isPyWs);
 }
 
 /**
@@ -291,17 +296,7 @@ export function dateValue(token: string): number | null {
  */
 export function splitRow(line: string): string[] {
   // pySplit(line.replace(',', ' ')) without the intermediate string: commas separate like whitespace
-  const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && isSep(line.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const start = i;
-    while (i < n && !isSep(line.charCodeAt(i))) i++;
-    out.push(line.slice(start, i));
-  }
-  return out;
+  return splitWords(line, isSep);
 }
 
 /** Exact powers of ten: 10^k is a double exactly for k <= 22 (Clinger's fast path). */
