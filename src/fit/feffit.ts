@@ -243,6 +243,10 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       if (!options.force) throw new XafsError('EOPTION', `${msg}; fix some parameters, widen the k or R range, or pass --force`);
       warn(msg);
     }
+    // bounds are enforced by projection: steps are clipped, and in the polish a parameter held at
+    // its bound by the gradient leaves the step (projected Gauss-Newton). Larch fits through MINUIT
+    // transforms instead; at an interior optimum both give the same point, and at an active bound
+    // this one reaches the constrained minimum where lmdif creeps towards it.
     const lower = Float64Array.from(ps.varyNames, (n) => ps.get(n).min);
     const upper = Float64Array.from(ps.varyNames, (n) => ps.get(n).max);
     const fit = minimize({ n: nvarys, residual, x0: Float64Array.from(ps.init), lower, upper });

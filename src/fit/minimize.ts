@@ -56,7 +56,9 @@ export function jacobian(p: Problem, x: Float64Array, f0: Float64Array, central:
   const J = new Float64Array(m * p.n);
   const xt = Float64Array.from(x);
   for (let j = 0; j < p.n; j++) {
-    const h = fdStep(x[j], rel);
+    let h = fdStep(x[j], rel);
+    // at an upper bound step inward: the residual clips varied values to their bounds
+    if (p.upper && x[j] + h > p.upper[j]) h = -h;
     xt[j] = x[j] + h;
     const fp = Float64Array.from(p.residual(xt));
     count.nfev++;
@@ -76,7 +78,13 @@ export function jacobian(p: Problem, x: Float64Array, f0: Float64Array, central:
 /** Solves (A + λ·diag(A)) δ = b for symmetric positive (semi)definite A (n × n) by Cholesky; null if it fails. */
 function solveDamped(A: Float64Array, b: Float64Array, n: number, lambda: number): Float64Array | null {
   const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) L[i * n + j] = A[i * n + j] + (i === j ? lambda * A[i * n + i] : 0);
+  // Marquardt scaling λ·diag(A), floored so that a column that vanishes (a parameter pinned by
+  // its bound transform) is still regularized instead of making the system singular
+  let dmax = 0;
+  for (let i = 0; i < n; i++) dmax = Math.max(dmax, A[i * n + i]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) L[i * n + j] = A[i * n + j] + (i === j ? lambda * Math.max(A[i * n + i], 1e-12 * dmax) : 0);
+  }
   for (let j = 0; j < n; j++) {
     let d = L[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
@@ -132,6 +140,26 @@ export function invertSpd(A: Float64Array, n: number): Float64Array | null {
     for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
   }
   return inv;
+}
+
+/**
+ * (JᵀJ)⁻¹, leaving out parameters whose Jacobian column vanishes (a parameter pinned at a bound
+ * through its transform): their rows and columns are 0, so they get a zero error as in lmfit.
+ */
+function covariance(A: Float64Array, n: number): Float64Array | null {
+  let dmax = 0;
+  for (let j = 0; j < n; j++) dmax = Math.max(dmax, A[j * n + j]);
+  const keep: number[] = [];
+  for (let j = 0; j < n; j++) if (A[j * n + j] > 1e-24 * dmax) keep.push(j);
+  if (keep.length === 0) return null;
+  const k = keep.length;
+  const sub = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sub[a * k + b] = A[keep[a] * n + keep[b]];
+  const inv = invertSpd(sub, k);
+  if (!inv) return null;
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[keep[a] * n + keep[b]] = inv[a * k + b];
+  return out;
 }
 
 export function minimize(p: Problem, opts: { maxIterations?: number } = {}): MinimizeResult {
@@ -206,20 +234,41 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   let message = n === 0 ? 'no variables' : 'polish did not converge';
   let lastJ: Float64Array | null = null;
   let lastStepTiny = false;
-  for (let it = 0; it < 60 && n > 0; it++) {
+  for (let it = 0; it < 200 && n > 0; it++) {
     const J = jacobian(p, x, r, false, 1e-7, count);
     lastJ = J;
     lastStepTiny = false;
     const { A, g } = normalEquations(J, r, m, n);
+    // projected Gauss-Newton: a parameter at a bound whose descent direction points outward is
+    // held there and left out of the step
+    const free: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const atLo = p.lower && x[j] <= p.lower[j] && g[j] < 0;
+      const atHi = p.upper && x[j] >= p.upper[j] && g[j] > 0;
+      if (!atLo && !atHi) free.push(j);
+    }
+    const nf = free.length;
+    if (nf === 0) {
+      converged = true;
+      message = 'converged (every parameter at a bound)';
+      lastStepTiny = true;
+      break;
+    }
+    const Af = new Float64Array(nf * nf);
+    const gf = new Float64Array(nf);
+    for (let a = 0; a < nf; a++) {
+      gf[a] = g[free[a]];
+      for (let b = 0; b < nf; b++) Af[a * nf + b] = A[free[a] * n + free[b]];
+    }
     let improved = false;
-    for (let tries = 0; tries < 12; tries++) {
-      const delta = solveDamped(A, g, n, lambda);
-      if (!delta) {
+    for (let tries = 0; tries < 16; tries++) {
+      const df = solveDamped(Af, gf, nf, lambda);
+      if (!df) {
         lambda = Math.max(lambda * 10, 1e-8);
         continue;
       }
       const xt = Float64Array.from(x);
-      for (let j = 0; j < n; j++) xt[j] += delta[j];
+      for (let a = 0; a < nf; a++) xt[free[a]] += df[a];
       clampInto(p, xt);
       const rt = Float64Array.from(evalAt(xt));
       const ct = sumsq(rt);
@@ -253,6 +302,6 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   // else a fresh one (forward differences: 1e-7 relative accuracy is ample for error bars)
   const jac = n === 0 ? new Float64Array(0) : lastJ && lastStepTiny ? lastJ : jacobian(p, x, r, false, 1e-7, count);
   let covUnscaled: Float64Array | null = null;
-  if (n > 0) covUnscaled = invertSpd(normalEquations(jac, r, m, n).A, n);
+  if (n > 0) covUnscaled = covariance(normalEquations(jac, r, m, n).A, n);
   return { x, fvec: r, chisqr, nfev: count.nfev, converged, message, jac, covUnscaled };
 }
