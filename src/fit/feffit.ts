@@ -115,8 +115,8 @@ export interface FitResult {
   datasets: DatasetReport[];
   paths: PathReport[];
   warnings: string[];
-  /** Best-fit arrays per dataset (for --out and figures). */
-  arrays: DatasetArrays[];
+  /** Best-fit arrays per dataset (for --out and figures), computed on first access. */
+  readonly arrays: DatasetArrays[];
 }
 
 const DEFAULT_PATH_VALUE: Record<PathParamName, number> = { degen: NaN, s02: 1, e0: 0, ei: 0, deltar: 0, sigma2: 0, third: 0, fourth: 0 };
@@ -328,24 +328,30 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     const corr = u.correlations(0.1);
     for (const c of corr) if (Math.abs(c.r) > 0.95) warn(`parameters ${c.a} and ${c.b} are correlated (r = ${c.r.toFixed(3)}): the data cannot separate them; fix or constrain one`);
 
-    const arrays = prepared.map((d, i) => outputArrays(handles[i], d.t, d.k, d.chi, pathValues));
-    return {
+    // the best-fit model now (its WASM datasets are freed below); the transforms of data and model
+    // only when someone asks for the arrays (--out, figures): a fit alone does not pay for them
+    const models = prepared.map((_, i) => feffitModelChi(handles[i], pathValues));
+    let arrays: DatasetArrays[] | null = null;
+    const result = {
       params: u.report(),
       correlations: correlationRecord(corr),
       statistics: { nvarys, npts, nIndependent: nIdp, chiSquare, chi2Reduced, rfactor, aic, bic, nfev: fit.nfev, converged: fit.converged },
       datasets: dsReports,
       paths,
       warnings,
-      arrays,
-    };
+    } as Omit<FitResult, 'arrays'> as FitResult;
+    Object.defineProperty(result, 'arrays', {
+      enumerable: false,
+      get: () => (arrays ??= prepared.map((d, i) => outputArrays(d.t, d.k, d.chi, models[i]))),
+    });
+    return result;
   } finally {
     for (const h of handles) feffitFree(h);
   }
 }
 
 /** Data and best-fit model as χ(k), χ(R) and χ(q) with the dataset's transform (first k-weight). */
-function outputArrays(handle: number, t: Transform, k: Float64Array, data: Float64Array, pathValues: Float64Array): DatasetArrays {
-  const model = feffitModelChi(handle, pathValues);
+function outputArrays(t: Transform, k: Float64Array, data: Float64Array, model: Float64Array): DatasetArrays {
   const ftOpts = { kmin: t.kmin, kmax: t.kmax, dk: t.dk, dk2: t.dk2, window: t.window, kweight: t.kweights[0], nfft: t.nfft, kstep: t.kstep, rmaxOut: 10 };
   const df = xftf({ k, chi: data }, ftOpts);
   const mf = xftf({ k, chi: model }, ftOpts);

@@ -59,5 +59,5 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
     };
   });
   const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn });
-  return { ...result, recipe };
+  return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
 }
