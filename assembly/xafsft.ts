@@ -1,7 +1,6 @@
 // xftf and xftr as single kernels (Larch 0.9.58 semantics, larch-conventions §3.2-3.3), so a
 // transform is one boundary crossing with small arrays instead of several with nfft-sized ones.
 import { twiddles, cosTable, sinTable, fftCore, isPowerOfTwo, fftInPlace } from './fft';
-import { ftwindow } from './window';
 import { interpLinear } from './interp';
 
 /**
@@ -47,15 +46,15 @@ export function realFftHead(y: Float64Array, ny: i32, nfft: i32, nout: i32, scal
 }
 
 /**
- * xftf. k, chi: the data; the uniform grid kstep·[0..next) covers max(k_data, kmax + dk2);
+ * xftf. k, chi: the data; w: the window on the uniform grid kstep·[0..next), which covers
+ * max(k_data, kmax + dk2);
  * npts = trunc(1.01 + max(k)/kstep) points are transformed. Returns
  * [re (irmax), im (irmax), mag (irmax), kwin (npts)].
  */
-export function xftfFull(k: Float64Array, chi: Float64Array, kmin: f64, kmax: f64, dk: f64, dk2: f64, win: i32, kweight: f64, nfft: i32, kstep: f64, npts: i32, next: i32, irmax: i32): Float64Array {
+export function xftfFull(k: Float64Array, chi: Float64Array, w: Float64Array, kweight: f64, nfft: i32, kstep: f64, npts: i32, next: i32, irmax: i32): Float64Array {
   const kg = new Float64Array(next);
   for (let i = 0; i < next; i++) unchecked((kg[i] = kstep * <f64>i));
   const chiU = interpLinear(k, chi, kg);
-  const w = ftwindow(kg, kmin, kmax, dk, dk2, win);
   let m = npts < next ? npts : next;
   if (m > nfft) m = nfft;
   const y = new Float64Array(m);
@@ -83,21 +82,19 @@ export function xftfFull(k: Float64Array, chi: Float64Array, kmin: f64, kmax: f6
 }
 
 /**
- * xftr. chirRe/chirIm (nr; chirIm empty for real input) on the R grid rstep·[0..nr). kstep is
+ * xftr. chirRe/chirIm (nr; chirIm empty for real input) on the R grid rstep·[0..nr); w: the R
+ * window on rstep·[0..nfft) (at least nr points). kstep is
  * π/(rstep·nfft) whatever the forward step was (Larch ignores the kstep argument here).
  * Returns [re (nq), im (nq), mag (nq), rwin (nr)].
  */
-export function xftrFull(chirRe: Float64Array, chirIm: Float64Array, rstep: f64, rmin: f64, rmax: f64, dr: f64, dr2: f64, win: i32, rw: f64, nfft: i32, nq: i32): Float64Array {
+export function xftrFull(chirRe: Float64Array, chirIm: Float64Array, w: Float64Array, rstep: f64, rw: f64, nfft: i32, nq: i32): Float64Array {
   const nr = chirRe.length;
-  const rg = new Float64Array(nfft);
-  for (let i = 0; i < nfft; i++) unchecked((rg[i] = rstep * <f64>i));
-  const w = ftwindow(rg, rmin, rmax, dr, dr2, win);
   const cplx = chirIm.length == nr;
   const scale: f64 = cplx ? 0.5 : 1.0;
   const z = new Float64Array(2 * nfft);
   const m = nr < nfft ? nr : nfft;
   for (let i = 0; i < m; i++) {
-    const f = scale * unchecked(w[i]) * (rw == 0.0 ? 1.0 : Math.pow(unchecked(rg[i]), rw));
+    const f = scale * unchecked(w[i]) * (rw == 0.0 ? 1.0 : Math.pow(rstep * <f64>i, rw));
     unchecked((z[2 * i] = chirRe[i] * f));
     if (cplx) unchecked((z[2 * i + 1] = chirIm[i] * f));
   }

@@ -75,15 +75,35 @@ export function xftrFast(z: Float64Array, nfft: number, kstep: number): Float64A
  * grid (npts points). See src/xafs/xftf.ts for the grid sizes.
  */
 export function xftfKernel(k: Float64Array, chi: Float64Array, kmin: number, kmax: number, dk: number, dk2: number, window: WindowName, kweight: number, nfft: number, kstep: number, npts: number, next: number, irmax: number) {
-  const o = core.xftfFull(k, chi, kmin, kmax, dk, dk2, WINDOW_CODE[window], kweight, nfft, kstep, npts, next, irmax);
+  const w = cachedWindow(next, kstep, kmin, kmax, dk, dk2, window);
+  const o = core.xftfFull(k, chi, w, kweight, nfft, kstep, npts, next, irmax);
   return { re: o.subarray(0, irmax), im: o.subarray(irmax, 2 * irmax), mag: o.subarray(2 * irmax, 3 * irmax), win: o.subarray(3 * irmax) };
 }
 
 /** Larch xftr in one kernel: {re, im, mag} (nq points) and the R window on the input grid. */
 export function xftrKernel(chirRe: Float64Array, chirIm: Float64Array | undefined, rstep: number, rmin: number, rmax: number, dr: number, dr2: number, window: WindowName, rw: number, nfft: number, nq: number) {
   const nr = chirRe.length;
-  const o = core.xftrFull(chirRe, chirIm ?? EMPTY_F64, rstep, rmin, rmax, dr, dr2, WINDOW_CODE[window], rw, nfft, nq);
+  const w = cachedWindow(nfft, rstep, rmin, rmax, dr, dr2, window);
+  const o = core.xftrFull(chirRe, chirIm ?? EMPTY_F64, w, rstep, rw, nfft, nq);
   return { re: o.subarray(0, nq), im: o.subarray(nq, 2 * nq), mag: o.subarray(2 * nq, 3 * nq), win: o.subarray(3 * nq, 3 * nq + nr) };
+}
+
+/**
+ * Windows on the uniform grids step·[0..n) by their parameters: a series transformed with the
+ * same settings computes each window once (a few kept, most recent first).
+ */
+const windowCache = new Map<string, Float64Array>();
+function cachedWindow(n: number, step: number, xmin: number, xmax: number, dx: number, dx2: number, window: WindowName): Float64Array {
+  const key = `${n}|${step}|${xmin}|${xmax}|${dx}|${dx2}|${window}`;
+  let w = windowCache.get(key);
+  if (!w) {
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = step * i;
+    w = core.ftwindow(x, xmin, xmax, dx, dx2, WINDOW_CODE[window]);
+    if (windowCache.size >= 16) windowCache.delete(windowCache.keys().next().value!);
+    windowCache.set(key, w);
+  }
+  return w;
 }
 
 const EMPTY_F64 = new Float64Array(0);
