@@ -12,3 +12,6 @@ export { preEdgeFit } from './preedge';
 export { autobkPlan, autobkRun, autobkFree } from './autobk';
 export { feffitDataset, feffitFree, feffitResidualLength, feffitResidual, feffitModelChi } from './feffit';
 export { registerFeffPath, freeFeffPath, feffPathValid, pathChi, pathChiAt, sumPathsChi } from './exafs';
+export { xanesEdges, noiseSigma, normalCdf, smoothDerivatives } from './xanes_edge';
+export { reduceInterp, reduceMerge, reduceRebin, reduceSpikeScores, reduceAlign, reduceEdgeSpline } from './reduce';
+export { nnls, symEigen, lcfRegister, lcfFree, lcfFit, lincomboLarch, pcaScaleLarch, pcaTrainKernel, tfaKernel, simplisma, mcrAls } from './lcf';

@@ -238,11 +238,11 @@ const WHITELINE = 8;
 /** Output layout (NaN where not computed). Status 0 = found; see src/xanes/edge.ts for the codes. */
 const O_NOISE = 0;
 const O_HALF = 1; // energy, stderr, status, lower index
-const O_FIT = 5; // energy, stderr, D1 at max, D3 at max, status, candidates
-const O_ZERO2 = 11; // energy, stderr, status
-const O_INT = 14; // energy, stderr, E1, E2, status
-const O_WL = 19; // energy, height, area, area start, area end, status
-export const EDGE_OUT_LEN = 25;
+const O_FIT = 5; // energy, stderr, D1 at max, D3 at max, status, candidates, runner-up D1, its energy
+const O_ZERO2 = 13; // energy, stderr, status
+const O_INT = 16; // energy, stderr, E1, E2, status
+const O_WL = 21; // energy, height, area, area start, area end, status
+export const EDGE_OUT_LEN = 27;
 
 /** Linear-interpolation crossing of `level` between points j and j+1: energy and t (0..1). */
 // @ts-ignore: decorator
@@ -317,6 +317,8 @@ function smoothed(x: Float64Array, y: Float64Array, n: i32, ie0: i32, sigma: f64
   // every + → − sign change of D2 in the window is a local maximum of D1: keep the largest
   let best = NaN;
   let bestD1 = -Infinity;
+  let second = NaN;
+  let secondD1 = -Infinity;
   let count = 0;
   let ea = lo;
   let fa = d2(x, s, n, ea, sigma);
@@ -328,14 +330,21 @@ function smoothed(x: Float64Array, y: Float64Array, n: i32, ie0: i32, sigma: f64
       const v = d1(x, s, n, r, sigma);
       count++;
       if (v > bestD1) {
+        secondD1 = bestD1;
+        second = best;
         bestD1 = v;
         best = r;
+      } else if (v > secondD1) {
+        secondD1 = v;
+        second = r;
       }
     }
     ea = eb;
     fa = fb;
   }
   out[O_FIT + 5] = <f64>count;
+  out[O_FIT + 6] = secondD1;
+  out[O_FIT + 7] = second;
   if (count == 0 || !(bestD1 > 0.0)) {
     out[O_FIT + 4] = 1;
     out[O_ZERO2 + 2] = 1;
@@ -445,7 +454,16 @@ function integral(x: Float64Array, y: Float64Array, n: i32, ie0: i32, lo: f64, h
 function whiteLine(x: Float64Array, y: Float64Array, n: i32, ie0: i32, window: f64, fitHalf: f64, out: Float64Array): void {
   const e0 = unchecked(x[ie0]);
   let im = ie0;
-  for (let i = ie0; i < n && unchecked(x[i]) <= e0 + window; i++) if (unchecked(y[i]) > unchecked(y[im])) im = i;
+  let last = ie0;
+  for (let i = ie0; i < n && unchecked(x[i]) <= e0 + window; i++) {
+    if (unchecked(y[i]) > unchecked(y[im])) im = i;
+    last = i;
+  }
+  if (im == last) {
+    // still rising at the end of the window: no peak to measure
+    out[O_WL + 5] = 5;
+    return;
+  }
   const xm = unchecked(x[im]);
   let a = im;
   let b = im;

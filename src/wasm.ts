@@ -380,3 +380,250 @@ export function feffitResidual(handles: Int32Array, params: Float64Array, mode: 
 export function feffitModelChi(handle: number, params: Float64Array): Float64Array {
   return core.feffitModelChi(handle, params);
 }
+
+// ---- XANES edge positions (assembly/xanes_edge.ts) -------------------------------------------
+
+/** Method bits of xanesEdges' mask. */
+export const EDGE_KERNEL = { half: 1, smooth: 2, integral: 4, whiteLine: 8 } as const;
+
+export interface XanesEdgesParams {
+  /** EDGE_KERNEL bits: the methods to run. */
+  mask: number;
+  /** Normalized level of `half`. */
+  halfLevel: number;
+  /** Gaussian σ (eV) of the smoothed derivative (deriv-fit, zero2). */
+  sigma: number;
+  /** Half-width (eV) of the window around e0 searched for the smoothed-derivative maximum. */
+  searchWidth: number;
+  /** Normalized levels bounding the integral method. */
+  integralLevels: [number, number];
+  /** White line: window above e0 (eV) and the half-width (eV) of the parabola fit at the maximum. */
+  whiteLineWindow: number;
+  whiteLineFit: number;
+  /** σ of y (white noise); undefined: estimated from the data. */
+  noise?: number;
+}
+
+/**
+ * Every edge method on one normalized spectrum (energy ascending, eV) in one call; ie0 = Larch's
+ * e0 index. NaN where a method was not run or found nothing; `status` 0 = found (codes in
+ * src/xanes/edge.ts).
+ */
+export function xanesEdges(energy: Float64Array, y: Float64Array, ie0: number, p: XanesEdgesParams) {
+  const o = core.xanesEdges(energy, y, ie0, Float64Array.of(p.mask, p.halfLevel, p.sigma, p.searchWidth, p.integralLevels[0], p.integralLevels[1], p.whiteLineWindow, p.whiteLineFit, p.noise ?? -1));
+  return {
+    noise: o[0],
+    half: { energy: o[1], stderr: o[2], status: o[3], index: o[4] },
+    fit: { energy: o[5], stderr: o[6], d1: o[7], d3: o[8], status: o[9], candidates: o[10], runnerUpD1: o[11], runnerUp: o[12] },
+    zero2: { energy: o[13], stderr: o[14], status: o[15] },
+    integral: { energy: o[16], stderr: o[17], e1: o[18], e2: o[19], status: o[20] },
+    whiteLine: { energy: o[21], height: o[22], area: o[23], start: o[24], end: o[25], status: o[26] },
+  };
+}
+
+/** Robust white-noise σ of y on the grid x (median of the departures from neighbour lines). */
+export function noiseSigma(x: Float64Array, y: Float64Array): number {
+  return core.noiseSigma(x, y);
+}
+
+/** Standard normal cumulative distribution Φ(u). */
+export function normalCdf(u: number): number {
+  return core.normalCdf(u);
+}
+
+/** Gaussian-smoothed (σ, eV) dy/dx and d²y/dx² of the piecewise-linear interpolant of (x, y) at e. */
+export function smoothDerivatives(x: Float64Array, y: Float64Array, e: Float64Array, sigma: number): { d1: Float64Array; d2: Float64Array } {
+  const o = core.smoothDerivatives(x, y, e, sigma);
+  return { d1: o.subarray(0, e.length), d2: o.subarray(e.length) };
+}
+
+// ---- Data reduction: merge, rebin, deglitch, alignment (assembly/reduce.ts) --------------------
+
+/** Larch interp(x, y, xnew, kind) with its extrapolation: 2-point line (linear) or 5-point spline (cubic). */
+export function larchInterp(x: Float64Array, y: Float64Array, xnew: Float64Array, kind: 'linear' | 'cubic'): Float64Array {
+  return core.reduceInterp(x, y, xnew, kind === 'cubic' ? 1 : 0);
+}
+
+/**
+ * Larch merge_groups before trimming: each scan interpolated onto xout (Larch interp), then the
+ * mean and population std over scans; `below`/`above` count the xout points each scan extrapolated.
+ */
+export function mergeKernel(xs: Float64Array[], ys: Float64Array[], xout: Float64Array, kind: 'linear' | 'cubic') {
+  const lens = Int32Array.from(xs, (x) => x.length);
+  const total = lens.reduce((a, b) => a + b, 0);
+  const xcat = new Float64Array(total);
+  const ycat = new Float64Array(total);
+  let off = 0;
+  xs.forEach((x, k) => {
+    xcat.set(x, off);
+    ycat.set(ys[k]!, off);
+    off += x.length;
+  });
+  const m = xout.length;
+  const o = core.reduceMerge(xcat, ycat, lens, xout, kind === 'cubic' ? 1 : 0);
+  return {
+    mean: o.subarray(0, m),
+    std: o.subarray(m, 2 * m),
+    below: Array.from(xs, (_, k) => o[2 * m + 2 * k]!),
+    above: Array.from(xs, (_, k) => o[2 * m + 2 * k + 1]!),
+  };
+}
+
+/** Larch rebin_xafs's binning onto the grid en: μ, delta_mu (NaN for an empty bin) and points per bin. */
+export function rebinKernel(energy: Float64Array, mu: Float64Array, en: Float64Array, method: 'boxcar' | 'centroid') {
+  const m = en.length;
+  const o = core.reduceRebin(energy, mu, en, method === 'boxcar' ? 0 : 1);
+  return { mu: o.subarray(0, m), deltaMu: o.subarray(m, 2 * m), counts: o.subarray(2 * m, 3 * m) };
+}
+
+/**
+ * Spike scores: |μ − running median (2w+1 points)| in units of a robust local noise (second
+ * differences, ±K points), the noise floored at relFloor·(max μ − min μ).
+ */
+export function spikeScores(mu: Float64Array, w: number, K: number, relFloor: number): Float64Array {
+  return core.reduceSpikeScores(mu, w, K, relFloor);
+}
+
+/**
+ * Derivative alignment: shift s ∈ [lo, hi] and scale ∈ [0, amax] minimizing
+ * Σ (scale·S(xs − s) − ds)², S the cubic spline of (xd, dd); scanned in `step`, then refined.
+ */
+export function alignKernel(xd: Float64Array, dd: Float64Array, xs: Float64Array, ds: Float64Array, lo: number, hi: number, step: number, amax: number) {
+  const o = core.reduceAlign(xd, dd, xs, ds, lo, hi, step, amax);
+  return { shift: o[0]!, scale: o[1]!, shiftStderr: o[2]!, scaleStderr: o[3]!, chiSquare: o[4]!, npts: o[5]!, nfev: o[6]! };
+}
+
+/** Sub-grid edge: where the cubic spline through (x, y) is steepest within x[i − span] … x[i + span]. */
+export function edgeSpline(x: Float64Array, y: Float64Array, i: number, span: number): number {
+  return core.reduceEdgeSpline(x, y, i, span);
+}
+
+// ---- LCF, PCA, MCR-ALS (assembly/lcf.ts with nnls.ts, eigen.ts, mcr.ts) ----------------------
+
+/** Lawson–Hanson NNLS of A w ≈ b (A column-major m×n); sumToOne: on the simplex Σw = 1. */
+export function nnls(A: Float64Array, b: Float64Array, m: number, n: number, sumToOne = false): { w: Float64Array; chi2: number; iterations: number } {
+  const o = core.nnls(A, b, m, n, sumToOne);
+  return { w: o.subarray(0, n), chi2: o[n]!, iterations: o[n + 1]! };
+}
+
+/** Symmetric eigen-decomposition (tred2/tql2): values ascending, vectors row-major (column j ↔ value j). */
+export function symEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const o = core.symEigen(a, n);
+  return { values: o.subarray(0, n), vectors: o.subarray(n) };
+}
+
+/** Registers LCF standards (x strictly increasing) in WASM memory; free with lcfFreeStandards. */
+export function lcfRegisterStandards(xs: Float64Array[], ys: Float64Array[]): number {
+  const offsets = new Int32Array(xs.length + 1);
+  xs.forEach((x, i) => (offsets[i + 1] = offsets[i]! + x.length));
+  const xcat = new Float64Array(offsets[xs.length]!);
+  const ycat = new Float64Array(offsets[xs.length]!);
+  xs.forEach((x, i) => {
+    xcat.set(x, offsets[i]!);
+    ycat.set(ys[i]!, offsets[i]!);
+  });
+  return core.lcfRegister(xcat, ycat, offsets);
+}
+
+export function lcfFreeStandards(handle: number): void {
+  core.lcfFree(handle);
+}
+
+export interface LcfKernelResult {
+  chi2: number;
+  /** Σ y² (R-factor denominator). */
+  sumY2: number;
+  nvarys: number;
+  /** NNLS outer iterations, −1 when its iteration limit was reached. */
+  nnlsStatus: number;
+  nfev: number;
+  /** False when the linearized covariance was singular (standard errors NaN). */
+  covOk: boolean;
+  /** Standard error of Σw (0 with sum-to-one). */
+  sumStderr: number;
+  /** MINPACK lmdif info of the shift fit (0 without shifts). */
+  lmInfo: number;
+  weights: Float64Array;
+  stderr: Float64Array;
+  shifts: Float64Array;
+  shiftStderr: Float64Array;
+  yfit?: Float64Array;
+}
+
+/**
+ * LCF of spectra (xs[s], ys[s]; x ascending) by the registered standards `which`
+ * (assembly/lcf.ts lcfFit), all in one call: NNLS weights (sumToOne: Σw = 1 exactly), shiftMode
+ * 0 none, 1 one common shift, 2 one per standard (within ±shiftMax eV).
+ */
+export function lcfFitKernel(handle: number, which: Int32Array, xs: Float64Array[], ys: Float64Array[], sumToOne: boolean, shiftMode: 0 | 1 | 2, shiftMax: number, wantFit: boolean): LcfKernelResult[] {
+  const offsets = new Int32Array(xs.length + 1);
+  xs.forEach((x, i) => (offsets[i + 1] = offsets[i]! + x.length));
+  const xcat = new Float64Array(offsets[xs.length]!);
+  const ycat = new Float64Array(offsets[xs.length]!);
+  xs.forEach((x, i) => {
+    xcat.set(x, offsets[i]!);
+    ycat.set(ys[i]!, offsets[i]!);
+  });
+  const o = core.lcfFit(handle, which, xcat, ycat, offsets, sumToOne, shiftMode, shiftMax, wantFit);
+  const k = which.length;
+  const ns = shiftMode === 0 ? 0 : shiftMode === 1 ? 1 : k;
+  let i = 0;
+  const take = (n: number) => o.subarray(i, (i += n));
+  return xs.map((x) => {
+    const h = take(8);
+    return {
+      chi2: h[0]!,
+      sumY2: h[1]!,
+      nvarys: h[2]!,
+      nnlsStatus: h[3]!,
+      nfev: h[4]!,
+      covOk: h[5] === 1,
+      sumStderr: h[6]!,
+      lmInfo: h[7]!,
+      weights: take(k),
+      stderr: take(k),
+      shifts: take(ns),
+      shiftStderr: take(ns),
+      yfit: wantFit ? take(x.length) : undefined,
+    };
+  });
+}
+
+/**
+ * Larch lincombo_fit's lmfit leastsq (MINUIT bounds, last weight = 1 − Σ others clipped) on A
+ * (column-major m×n) and y from w0; lo/hi ±Infinity for no bound.
+ */
+export function lincomboLarchKernel(A: Float64Array, y: Float64Array, m: number, n: number, w0: Float64Array, lo: Float64Array, hi: Float64Array, sumToOne: boolean) {
+  const o = core.lincomboLarch(A, y, m, n, w0, lo, hi, sumToOne);
+  return { chisqr: o[0]!, nfev: o[1]!, info: o[2]!, nvarys: o[3]!, errorbars: o[4] === 1, weights: o.subarray(5, 5 + n), stderr: o.subarray(5 + n, 5 + 2 * n) };
+}
+
+/** Larch pca_fit's rescale (lmfit leastsq, tolerances 1e-5, scale ≥ 0); comps p×k column-major. */
+export function pcaScaleLarch(comps: Float64Array, y: Float64Array, mean: Float64Array, p: number, k: number): { scale: number; nfev: number; info: number } {
+  const o = core.pcaScaleLarch(comps, y, mean, p, k);
+  return { scale: o[0]!, nfev: o[1]!, info: o[2]! };
+}
+
+/** Larch pca_train's decomposition of Y (ns × p row-major): eigenvalues (descending), mean, components (ns × p). */
+export function pcaTrainKernel(Y: Float64Array, ns: number, p: number): { eigenvalues: Float64Array; mean: Float64Array; components: Float64Array } {
+  const o = core.pcaTrainKernel(Y, ns, p);
+  return { eigenvalues: o.subarray(0, ns), mean: o.subarray(ns, ns + p), components: o.subarray(ns + p) };
+}
+
+/** Uncentered decomposition of Y (ns × p): λ of DᵀD descending (min(ns, p)), left singular vectors (rows, p each). */
+export function tfaKernel(Y: Float64Array, ns: number, p: number): { eigenvalues: Float64Array; vectors: Float64Array } {
+  const r = Math.min(ns, p);
+  const o = core.tfaKernel(Y, ns, p);
+  return { eigenvalues: o.subarray(0, r), vectors: o.subarray(r) };
+}
+
+/** SIMPLISMA on the rows of D (ns × p): the k purest (most dissimilar) spectra, in the order picked; offset in %. */
+export function simplisma(D: Float64Array, ns: number, p: number, k: number, offset: number): Int32Array {
+  return core.simplisma(D, ns, p, k, offset);
+}
+
+/** MCR-ALS of D (ns × p) from spectra S0 (k × p): concentrations C (ns × k), spectra S (k × p), lack of fit (%), explained variance (%). */
+export function mcrAlsKernel(D: Float64Array, ns: number, p: number, S0: Float64Array, k: number, closure: boolean, nonnegC: boolean, nonnegS: boolean, maxIter: number, tol: number) {
+  const o = core.mcrAls(D, ns, p, S0, k, closure, nonnegC, nonnegS, maxIter, tol);
+  return { iterations: o[0]!, lof: o[1]!, explainedVariance: o[2]!, converged: o[3] === 1, C: o.subarray(4, 4 + ns * k), S: o.subarray(4 + ns * k) };
+}

@@ -1,7 +1,8 @@
 // Output helpers shared by commands: JSON with plain number arrays, column files with headers.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XafsError } from '../errors.js';
+import { parseExpression } from '../io/expr.js';
 
 /**
  * JSON.stringify with typed arrays as plain arrays. Results refuse NaN/inf (never a silent null);
@@ -69,4 +70,25 @@ export function writeColumns(dir: string, file: string, title: string[], cols: C
 
 function fmt(v: number): string {
   return v.toExponential(9).padStart(16);
+}
+
+/** A syntax error in an expression option (--mu, --energy, ...) names the option. */
+export function checkExpression(option: string, expr: string | undefined): void {
+  if (expr === undefined) return;
+  try {
+    parseExpression(expr);
+  } catch (e) {
+    if (e instanceof XafsError) throw new XafsError(e.code, `${option}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+}
+
+/** FILE#GROUP → the file and the group (an Athena label or a series column), when FILE exists and the whole argument does not. */
+export function splitGroup(arg: string): { path: string; group?: string } {
+  if (existsSync(arg)) return { path: arg };
+  // the first '#' whose left part is a file: a label may hold '#' too
+  for (let at = arg.indexOf('#'); at > 0; at = arg.indexOf('#', at + 1)) {
+    if (existsSync(arg.slice(0, at))) return { path: arg.slice(0, at), group: arg.slice(at + 1) };
+  }
+  return { path: arg };
 }

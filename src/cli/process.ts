@@ -1,11 +1,10 @@
 // `xafs process FILE`: read → pre_edge → autobk → xftf → xftr; text summary, --json or --out.
 import { basename } from 'node:path';
 import { XafsError } from '../errors.js';
-import { parseExpression } from '../io/expr.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
 import { version, type Io } from './program.js';
-import { toJson, writeColumns } from './format.js';
+import { checkExpression, toJson, writeColumns } from './format.js';
 
 type Opts = Record<string, unknown>;
 
@@ -142,16 +141,6 @@ export function writeOutputs(dir: string, file: string, res: ProcessResult): str
   ];
 }
 
-/** A syntax error in --mu/--energy names the option (the reader's message cannot know it). */
-function checkExpression(option: string, expr: string | undefined): void {
-  if (expr === undefined) return;
-  try {
-    parseExpression(expr);
-  } catch (e) {
-    if (e instanceof XafsError) throw new XafsError(e.code, `${option}: ${e.message}`, e.exitCode);
-    throw e;
-  }
-}
 
 export function processCommand(file: string, o: Opts, io: Io): void {
   checkExpression('--mu', s(o, 'mu'));

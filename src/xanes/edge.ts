@@ -1,0 +1,291 @@
+/**
+ * XANES edge positions: five definitions of "the edge energy", each with its uncertainty where
+ * the definition allows one, plus the white line. Everything runs on Larch-normalized μ(E)
+ * (preEdge, Larch 0.9.58 pre_edge) in one WASM call per spectrum (assembly/xanes_edge.ts).
+ *
+ * - `deriv`: Larch find_e0, the grid point of the largest dμ/dE whose neighbours are also high
+ *   (what Athena and Larch users get as e0). A grid point: no sub-grid information, no error bar.
+ * - `deriv-fit`: the maximum of a Gaussian-smoothed first derivative, to machine precision. dμ/dE
+ *   of the piecewise-linear interpolant of the data is convolved analytically with a Gaussian of
+ *   standard deviation `smooth` (default 1 eV, never below the energy step at e0), and the
+ *   maximum is the root of the smoothed second derivative (bracketed on a σ/4 scan, refined by
+ *   false position). Among the maxima within ±`searchWidth` eV of Larch's e0 the largest wins.
+ *   No resampling grid is involved, so the position moves smoothly with the data: the one to use
+ *   for trends at the 0.1 eV level.
+ * - `half`: the energy where normalized μ reaches `halfLevel` (0.5) on the rising edge: from
+ *   Larch's e0 point, the nearest point pair with norm[j] < 0.5 ≤ norm[j+1] (walking down
+ *   from e0, or up when norm(e0) < 0.5), interpolated linearly. A pre-edge peak above 0.5 below
+ *   the main edge is therefore never taken for the edge.
+ * - `zero2`: the zero crossing (+ → −) of the smoothed second derivative (same σ) sampled on the
+ *   data points, interpolated linearly between the two points that bracket the deriv-fit
+ *   maximum. In exact arithmetic this is the same inflection point as deriv-fit; the two differ
+ *   by the linear-interpolation error (usually < 0.05 eV on 0.5 eV grids), which is what the
+ *   common "zero of the second derivative" practice gives.
+ * - `integral`: the integral method of Dau, Liebisch & Haumann (Anal. Bioanal. Chem. 376 (2003)
+ *   562): E = (1/(μ2 − μ1)) ∫_{μ1}^{μ2} E(μ) dμ over the normalized-μ window [μ1, μ2] =
+ *   `integralLevels` (default [0.15, 0.85]), computed as E2 − ∫_{E1}^{E2}(norm − μ1) dE / (μ2 − μ1)
+ *   with E1, E2 where norm first reaches μ1 and μ2 on the rising edge (the window is stated in μ,
+ *   not in energy). For a linear rise it is the energy at the mean level (μ1 + μ2)/2; it does not
+ *   move with E1 and E2 to first order, which makes it robust to noise.
+ *
+ * Uncertainties (`stderr`, eV) propagate the white noise of the normalized data, estimated from
+ * the data (`noise`: 1.4826·median of each point's departure from the line through its
+ * neighbours) unless given. They do not include normalization or calibration errors.
+ *
+ * White line (`whiteLine`, src/xanes/whiteline.ts): position, height and area of the first peak
+ * of norm (or flat) within 15 eV above e0, computed in the same kernel call.
+ */
+import { XafsError } from '../errors.js';
+import { preEdge, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
+import { EDGE_KERNEL, findE0Index, removeDups, xanesEdges } from '../wasm.js';
+import { whiteLineFromKernel, type WhiteLine, type WhiteLineOptions } from './whiteline.js';
+
+export type { WhiteLine, WhiteLineOptions } from './whiteline.js';
+
+export type EdgeMethod = 'deriv' | 'deriv-fit' | 'half' | 'zero2' | 'integral';
+
+/** Every edge definition, in the order tables show them. */
+export const EDGE_METHODS: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
+
+export interface EdgeOptions {
+  /** The definitions to compute. @default EDGE_METHODS (all) */
+  methods?: readonly EdgeMethod[];
+  /** Gaussian σ (eV) smoothing dμ/dE for deriv-fit and zero2; raised to the energy step at e0 when smaller. @default 1 */
+  smooth?: number;
+  /** Half-width (eV) of the window around Larch's e0 searched for the smoothed-derivative maximum. @default 10 */
+  searchWidth?: number;
+  /** Normalized level of `half`. @default 0.5 */
+  halfLevel?: number;
+  /** Normalized-μ window [μ1, μ2] of the integral method. @default [0.15, 0.85] */
+  integralLevels?: [number, number];
+  /** White line options, or false to skip it. @default {} (computed) */
+  whiteLine?: WhiteLineOptions | false;
+  /** White-noise σ of the normalized spectrum; estimated from the data when not given. */
+  noise?: number;
+  /** Normalization (Larch pre_edge) options. `e0` is refused: `deriv` is find_e0 by definition. */
+  preEdge?: Omit<PreEdgeOptions, 'e0'>;
+}
+
+export interface EdgePosition {
+  method: EdgeMethod;
+  /** Edge energy, eV. */
+  energy: number;
+  /** One-σ uncertainty from the data noise, eV; null where the method gives none (deriv). */
+  stderr: number | null;
+  /** deriv-fit: the smoothed dμ/dE (normalized, 1/eV) at the maximum. */
+  derivative?: number;
+  /** integral: the energies where norm reaches μ1 and μ2 (eV). */
+  window?: [number, number];
+}
+
+export interface EdgeReport {
+  /** Larch find_e0 (eV), the normalization's e0. */
+  e0: number;
+  edgeStep: number;
+  /** White-noise σ of the normalized spectrum used for the error bars. */
+  noise: number;
+  /** The edge energy of every method that found one. */
+  edges: Partial<Record<EdgeMethod, EdgePosition>>;
+  /** Why a requested method found no edge (the others are still reported). */
+  errors: Partial<Record<EdgeMethod, string>>;
+  whiteLine: WhiteLine | null;
+  /** The resolved smoothing σ (eV). */
+  smooth: number;
+  warnings: string[];
+}
+
+/** A spectrum normalized for the edge methods (energy de-duplicated as Larch pre_edge does). */
+export interface NormalizedSpectrum {
+  energy: Float64Array;
+  norm: Float64Array;
+  flat: Float64Array;
+  /** Larch find_e0 and its index. */
+  e0: number;
+  ie0: number;
+  edgeStep: number;
+  /** The normalization (absent for spectra given already normalized, see asNormalized). */
+  pre?: PreEdgeResult;
+}
+
+interface Resolved {
+  methods: readonly EdgeMethod[];
+  smooth: number;
+  searchWidth: number;
+  halfLevel: number;
+  integralLevels: [number, number];
+  whiteLine: Required<WhiteLineOptions> | false;
+  noise: number | undefined;
+  preEdge: PreEdgeOptions;
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || !(v > 0)) throw new XafsError('EOPTION', `${name} must be a number above 0, got ${v}`);
+  return v;
+}
+
+/** Resolves and checks the options (defaults in one place). */
+export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
+  const methods = o.methods ?? EDGE_METHODS;
+  for (const m of methods) {
+    if (!EDGE_METHODS.includes(m)) throw new XafsError('EOPTION', `unknown edge method '${m}': use ${EDGE_METHODS.join(', ')}`);
+  }
+  if (methods.length === 0) throw new XafsError('EOPTION', 'no edge method given');
+  const halfLevel = o.halfLevel ?? 0.5;
+  if (!Number.isFinite(halfLevel) || halfLevel <= 0 || halfLevel >= 1) throw new XafsError('EOPTION', `the half level must lie between 0 and 1 (normalized μ), got ${halfLevel}`);
+  const levels = o.integralLevels ?? [0.15, 0.85];
+  if (levels.length !== 2 || !levels.every(Number.isFinite) || !(levels[0] < levels[1]) || levels[0] <= 0) {
+    throw new XafsError('EOPTION', `the integral levels must be two normalized-μ values 0 < μ1 < μ2, got ${levels.join(', ')}`);
+  }
+  if (o.noise !== undefined && !(Number.isFinite(o.noise) && o.noise >= 0)) throw new XafsError('EOPTION', `noise must be a number ≥ 0, got ${o.noise}`);
+  if (o.preEdge && 'e0' in o.preEdge && (o.preEdge as PreEdgeOptions).e0 !== undefined) {
+    throw new XafsError('EOPTION', 'the edge methods find e0 themselves: do not pass e0 to the normalization');
+  }
+  const wl = o.whiteLine === false ? false : { space: o.whiteLine?.space ?? 'norm', window: positive('the white-line window', o.whiteLine?.window, 15), fitWidth: positive('the white-line fit width', o.whiteLine?.fitWidth, 1) };
+  if (wl && wl.space !== 'norm' && wl.space !== 'flat') throw new XafsError('EOPTION', `white-line space must be norm or flat, got '${wl.space}'`);
+  return {
+    methods,
+    smooth: positive('the smoothing width', o.smooth, 1),
+    searchWidth: positive('the search width', o.searchWidth, 10),
+    halfLevel,
+    integralLevels: [levels[0], levels[1]],
+    whiteLine: wl as Required<WhiteLineOptions> | false,
+    noise: o.noise,
+    preEdge: { ...(o.preEdge ?? {}) },
+  };
+}
+
+/** Larch pre_edge on the spectrum, with the de-duplicated energy and find_e0's index. */
+export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64Array }, preEdgeOptions: Omit<PreEdgeOptions, 'e0'> = {}): NormalizedSpectrum {
+  let pre: PreEdgeResult;
+  try {
+    pre = preEdge(spectrum, preEdgeOptions);
+  } catch (e) {
+    // the edge methods take no e0: drop that remedy from the normalization's messages
+    if (e instanceof XafsError && e.code === 'ENOEDGE') throw new XafsError(e.code, e.message.replace(/,? or pass --e0 E/, ''), e.exitCode);
+    throw e;
+  }
+  const energy = removeDups(spectrum.energy);
+  // pre_edge without e0 uses find_e0 after remove_dups: e0 is that grid point (energies strictly increase)
+  const ie0 = energy.indexOf(pre.e0);
+  return { energy, norm: pre.norm, flat: pre.flat, e0: pre.e0, ie0, edgeStep: pre.edgeStep, pre };
+}
+
+/**
+ * A spectrum that is already normalized (e.g. a reference saved as norm): e0 = Larch find_e0 on
+ * it, edge step 1. Energies must increase strictly.
+ */
+export function asNormalized(s: { energy: Float64Array; norm: Float64Array; flat?: Float64Array }): NormalizedSpectrum {
+  const n = s.energy.length;
+  if (s.norm.length !== n) throw new XafsError('EOPTION', `energy and norm differ in length (${n} and ${s.norm.length})`);
+  for (let i = 1; i < n; i++) {
+    if (!(s.energy[i]! > s.energy[i - 1]!)) throw new XafsError('EORDER', `energies must increase: point ${i + 1} (${s.energy[i]} eV) follows ${s.energy[i - 1]} eV`);
+  }
+  const ie0 = findE0Index(s.energy, s.norm);
+  if (ie0 === 0) throw new XafsError('ENOEDGE', 'no absorption edge found: the normalized spectrum has no rising edge away from the ends of the scan');
+  return { energy: s.energy, norm: s.norm, flat: s.flat ?? s.norm, e0: s.energy[ie0]!, ie0, edgeStep: 1 };
+}
+
+/** Median energy step around index i (±5 points), eV. */
+function localStep(energy: Float64Array, i: number): number {
+  const lo = Math.max(0, i - 5);
+  const hi = Math.min(energy.length - 1, i + 5);
+  const steps: number[] = [];
+  for (let k = lo; k < hi; k++) steps.push(energy[k + 1] - energy[k]);
+  steps.sort((a, b) => a - b);
+  return steps[steps.length >> 1] ?? 0;
+}
+
+/** A second derivative maximum this close in height to the largest makes deriv-fit ambiguous. */
+const AMBIGUOUS = 0.8;
+
+const HALF_FAIL: Record<number, string> = {
+  1: 'normalized μ is above the level all the way down to the start of the scan',
+  2: 'normalized μ never reaches the level above e0',
+};
+
+/** Edge positions of a normalized spectrum (see the module comment for the definitions). */
+export function edgesOfNormalized(n: NormalizedSpectrum, options: EdgeOptions = {}): EdgeReport {
+  const o = checkEdgeOptions(options);
+  const want = new Set(o.methods);
+  const warnings: string[] = [];
+  const step = localStep(n.energy, n.ie0);
+  const sigma = Math.max(o.smooth, step);
+  if (sigma > o.smooth && (want.has('deriv-fit') || want.has('zero2'))) {
+    warnings.push(`smoothing width raised from ${o.smooth} eV to the energy step at e0 (${fmt(sigma)} eV)`);
+  }
+  let mask = 0;
+  if (want.has('half')) mask |= EDGE_KERNEL.half;
+  if (want.has('deriv-fit') || want.has('zero2')) mask |= EDGE_KERNEL.smooth;
+  if (want.has('integral')) mask |= EDGE_KERNEL.integral;
+  // the white line may be measured on flat: a second (cheap) call with only that bit
+  const wlOnNorm = o.whiteLine !== false && o.whiteLine.space === 'norm';
+  if (wlOnNorm) mask |= EDGE_KERNEL.whiteLine;
+  const params = {
+    mask,
+    halfLevel: o.halfLevel,
+    sigma,
+    searchWidth: o.searchWidth,
+    integralLevels: o.integralLevels,
+    whiteLineWindow: o.whiteLine ? o.whiteLine.window : 15,
+    whiteLineFit: o.whiteLine ? o.whiteLine.fitWidth : 1,
+    noise: o.noise,
+  };
+  const k = xanesEdges(n.energy, n.norm, n.ie0, params);
+  const edges: Partial<Record<EdgeMethod, EdgePosition>> = {};
+  const errors: Partial<Record<EdgeMethod, string>> = {};
+  const se = (v: number) => (Number.isFinite(v) ? v : null);
+  if (want.has('deriv')) edges.deriv = { method: 'deriv', energy: n.e0, stderr: null };
+  if (want.has('half')) {
+    if (k.half.status === 0) edges.half = { method: 'half', energy: k.half.energy, stderr: se(k.half.stderr) };
+    else errors.half = `no half-height crossing: ${HALF_FAIL[k.half.status]?.replace('the level', `${o.halfLevel}`) ?? 'not found'}`;
+  }
+  if (want.has('deriv-fit') || want.has('zero2')) {
+    const why = `no maximum of the smoothed derivative (σ = ${fmt(sigma)} eV) within ${o.searchWidth} eV of e0 = ${fmt(n.e0)} eV`;
+    if (want.has('deriv-fit')) {
+      if (k.fit.status === 0) edges['deriv-fit'] = { method: 'deriv-fit', energy: k.fit.energy, stderr: se(k.fit.stderr), derivative: k.fit.d1 };
+      else errors['deriv-fit'] = why;
+    }
+    if (want.has('zero2')) {
+      if (k.zero2.status === 0) edges.zero2 = { method: 'zero2', energy: k.zero2.energy, stderr: se(k.zero2.stderr) };
+      else errors.zero2 = k.fit.status === 0 ? 'no zero crossing of the smoothed second derivative next to the derivative maximum' : why;
+    }
+    if (k.fit.status === 0 && k.fit.runnerUpD1 > AMBIGUOUS * k.fit.d1 && want.has('deriv-fit')) {
+      warnings.push(
+        `deriv-fit: two maxima of the smoothed derivative of similar height, at ${fmt(k.fit.energy)} eV (taken) and ${fmt(k.fit.runnerUp)} eV (${Math.round((100 * k.fit.runnerUpD1) / k.fit.d1)}%): the edge position may jump between them (a mixture, or a shoulder on the edge); half, integral or --method lcf are steadier`,
+      );
+    }
+  }
+  if (want.has('integral')) {
+    const [l1, l2] = o.integralLevels;
+    if (k.integral.status === 0) edges.integral = { method: 'integral', energy: k.integral.energy, stderr: se(k.integral.stderr), window: [k.integral.e1, k.integral.e2] };
+    else if (k.integral.status === 3) errors.integral = `normalized μ never reaches ${l2} above the edge: lower the upper integral level (e.g. --integral-levels ${l1},0.9)`;
+    else errors.integral = `no crossing of ${l1} on the rising edge: ${HALF_FAIL[k.integral.status]?.replace('the level', `${l1}`) ?? 'not found'}`;
+  }
+  let whiteLine: WhiteLine | null = null;
+  if (o.whiteLine !== false) {
+    const w = wlOnNorm ? k.whiteLine : xanesEdges(n.energy, n.flat, n.ie0, { ...params, mask: EDGE_KERNEL.whiteLine, noise: 0 }).whiteLine;
+    whiteLine = whiteLineFromKernel(w, o.whiteLine.space);
+    if (whiteLine?.truncated) warnings.push('the white line stays above 1 up to the end of the scan: its area is truncated');
+  }
+  return { e0: n.e0, edgeStep: n.edgeStep, noise: k.noise, edges, errors, whiteLine, smooth: sigma, warnings };
+}
+
+/** Normalizes the spectrum (Larch pre_edge) and computes its edge positions and white line. */
+export function edgePositions(spectrum: { energy: Float64Array; mu: Float64Array }, options: EdgeOptions = {}): EdgeReport {
+  const o = checkEdgeOptions(options);
+  const makeFlat = o.whiteLine !== false && o.whiteLine.space === 'flat';
+  return edgesOfNormalized(normalizeForEdges(spectrum, { ...o.preEdge, makeFlat }), options);
+}
+
+/** One method's edge energy (eV) and uncertainty; throws ENOEDGE when the method finds none. */
+export function edgeEnergy(spectrum: { energy: Float64Array; mu: Float64Array }, method: EdgeMethod, options: Omit<EdgeOptions, 'methods'> = {}): EdgePosition {
+  const r = edgePositions(spectrum, { ...options, methods: [method], whiteLine: false });
+  const e = r.edges[method];
+  if (!e) throw new XafsError('ENOEDGE', `${method}: ${r.errors[method]}`);
+  return e;
+}
+
+function fmt(x: number): string {
+  return String(Math.round(x * 1000) / 1000);
+}
