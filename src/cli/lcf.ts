@@ -169,7 +169,7 @@ const signed = (x: number) => (x >= 0 ? `+${x}` : `−${-x}`);
 // ---- xafs lcf ----------------------------------------------------------------------------------
 
 function lcfOptions(o: Opts, space: XanesSpace): LcfOptions {
-  const eshift = o.eshift === undefined ? 'none' : o.eshift === true ? 'each' : (o.eshift as 'each' | 'common');
+  const eshift = o.eshift === undefined ? undefined : o.eshift === true ? 'each' : (o.eshift as 'none' | 'each' | 'common');
   const opts: LcfOptions = {
     space,
     emin: num(o, 'emin'),
@@ -348,7 +348,7 @@ export function lcfCommand(samples: string[], o: Opts, io: Io): void {
         space,
         range: space === 'chi' ? { kmin: opts.kmin ?? 3, kmax: opts.kmax ?? null, kweight: opts.kweight ?? 2 } : { emin: opts.emin ?? -40, emax: opts.emax ?? 110, xmin: opts.xmin ?? null, xmax: opts.xmax ?? null },
         sumToOne: opts.sumToOne ?? false,
-        eshift: opts.eshift ?? 'none',
+        eshift: opts.eshift ?? (space === 'chi' ? 'none' : 'common'),
         combinations: opts.combinations ?? 0,
         standards: standardsJson,
         samples: results.map(lcfSampleJson),
@@ -356,8 +356,9 @@ export function lcfCommand(samples: string[], o: Opts, io: Io): void {
       }) + '\n',
     );
   } else {
-    const how = `LCF of ${space} over ${range}; weights ≥ 0 (NNLS)${opts.sumToOne ? ', summing to one' : ''}${opts.eshift && opts.eshift !== 'none' ? `, ${opts.eshift === 'common' ? 'one common energy shift' : 'an energy shift per standard'}` : ''}; ± one standard error.\n`;
-    io.out(lcfText(results, stdNames, how, opts.eshift === 'common'));
+    const shift = opts.eshift ?? (space === 'chi' ? 'none' : 'common');
+    const how = `LCF of ${space} over ${range}; weights ≥ 0 (NNLS)${opts.sumToOne ? ', summing to one' : ''}${shift !== 'none' ? `, ${shift === 'common' ? 'one common energy shift' : 'an energy shift per standard'}` : ''}; ± one standard error.\n`;
+    io.out(lcfText(results, stdNames, how, shift === 'common'));
   }
   printFailures(io, failures);
   if (failures.length > 0) throw new ExitStatus(1);

@@ -58,7 +58,7 @@ export function register(program: Command, io: Io): void {
   const addLcf = numberAdder(lcf, failLcf);
   lcf.option('--sum-to-one', 'constrain the weights to sum to one (exactly; every weight stays ≥ 0)');
   addLcf('--combinations <n>', 'fit every combination of 1 … N standards and rank them by reduced χ² (then R-factor); the best is the result', { integer: true, min: 1 });
-  lcf.addOption(new Option('--eshift [mode]', "fit energy shifts: 'each' standard its own (the default of the bare flag) or one 'common' shift of the sample").choices(['each', 'common']));
+  lcf.addOption(new Option('--eshift [mode]', "energy shifts: one 'common' shift of the sample (the default in norm/flat/dmude), 'each' standard its own (the bare flag), or 'none'").choices(['each', 'common', 'none']));
   addLcf('--eshift-max <eV>', 'largest energy shift allowed, eV (default 5)', { above: 0 });
   lcf.option('--arrays', 'with --json: include x, the data and the best fit of each sample');
   lcf.optionsGroup('Larch parity:');

@@ -137,7 +137,7 @@ describe('xafs lcf', () => {
       const r = await xafs('lcf', `${SERIES}#s0000`, ...STDS2, '--eshift', 'sideways');
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toContain("xafs: option '--eshift [mode]' argument 'sideways' is invalid. Allowed choices are each, common.");
+      expect(r.err).toContain("xafs: option '--eshift [mode]' argument 'sideways' is invalid. Allowed choices are each, common, none.");
       expectNoStack(r.err);
     });
 

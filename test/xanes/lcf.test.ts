@@ -109,8 +109,8 @@ describe('lcf: the physical fit (NNLS, sum-to-one, energy shifts)', () => {
     expect(sab / Math.sqrt(saa * sbb)).toBeGreaterThan(0.95);
   });
 
-  it('without a shift the jitter costs accuracy (why --eshift exists)', () => {
-    const res = lcfSeries(series2, [FeO, Fe2O3], { sumToOne: true });
+  it('without a shift the jitter costs accuracy (why a common shift is the default)', () => {
+    const res = lcfSeries(series2, [FeO, Fe2O3], { sumToOne: true, eshift: 'none' });
     expect(worst(res, truth2).fractions).toBeGreaterThan(0.01);
   });
 
@@ -166,7 +166,7 @@ describe('lcf: the physical fit (NNLS, sum-to-one, energy shifts)', () => {
     const ref = LARCH.lincombo_fit['720|sum'];
     const x0 = d.energy[d.energy.findIndex((v) => v > 11870) - 1]!;
     const x1 = d.energy[d.energy.findIndex((v) => v > 12030) - 1]!;
-    const r = lcf(d, comps, { sumToOne: true, normalization: 'own', xmin: x0, xmax: x1 });
+    const r = lcf(d, comps, { sumToOne: true, normalization: 'own', xmin: x0, xmax: x1, eshift: 'none' });
     expect(r.npts).toBe(ref.ndata);
     expect(r.nvarys).toBe(ref.nvarys);
     comps.forEach((c, j) => {
@@ -217,7 +217,7 @@ describe('lcf: bad input', () => {
     const e = catchErr(() => lcf(series2[0]!, [FeO, Fe2O3], { emin: 500, emax: 600 }));
     expect(e.code).toBe('ERANGE');
     expect(e.message).toBe(`${series2[0]!.source}: no data points in the fit range 7623–7723 eV (e0 = 7123 eV, 500 to 600 eV); the data cover 7000–7499.5 eV`);
-    const f = catchErr(() => lcf(series2[0]!, [FeO, Fe2O3], { emin: 0, emax: 0.5 }));
+    const f = catchErr(() => lcf(series2[0]!, [FeO, Fe2O3], { emin: 0, emax: 0.5, eshift: 'none' }));
     expect(f.code).toBe('ETOOFEW');
     expect(f.message).toMatch(/only 2 data points in the fit range .* too few for 2 standard\(s\); widen the range$/);
   });
