@@ -11,7 +11,7 @@ import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 export interface Problem {
   /** Number of varied parameters. */
   n: number;
-  /** Residual vector at x (a new array, or one the caller will not reuse before the next call). */
+  /** Residual vector at x: a new array each call (the minimizer keeps references without copying). */
   residual: (x: Float64Array) => Float64Array;
   x0: Float64Array;
   lower?: Float64Array;
@@ -60,7 +60,7 @@ export function jacobian(p: Problem, x: Float64Array, f0: Float64Array, central:
     // at an upper bound step inward: the residual clips varied values to their bounds
     if (p.upper && x[j] + h > p.upper[j]) h = -h;
     xt[j] = x[j] + h;
-    const fp = Float64Array.from(p.residual(xt));
+    const fp = p.residual(xt);
     count.nfev++;
     if (central) {
       xt[j] = x[j] - h;
@@ -167,13 +167,13 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   const n = p.n;
   // cache: ml-levenberg-marquardt evaluates the model point by point; one WASM call per parameter set
   let lastX = new Float64Array(0);
-  let lastR = new Float64Array(0);
+  let lastR: Float64Array = new Float64Array(0);
   const evalAt = (params: ArrayLike<number>): Float64Array => {
     let same = lastX.length === params.length;
     for (let j = 0; same && j < params.length; j++) same = lastX[j] === params[j];
     if (!same) {
       lastX = Float64Array.from(params);
-      lastR = Float64Array.from(p.residual(lastX));
+      lastR = p.residual(lastX);
       count.nfev++;
     }
     return lastR;
@@ -229,7 +229,7 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   }
 
   // polish: Marquardt steps with central-difference Jacobians until χ² stops decreasing
-  let r = Float64Array.from(evalAt(x));
+  let r = evalAt(x);
   let chisqr = sumsq(r);
   let lambda = 1e-6;
   let converged = n === 0;
@@ -272,7 +272,7 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
       const xt = Float64Array.from(x);
       for (let a = 0; a < nf; a++) xt[free[a]] += df[a];
       clampInto(p, xt);
-      const rt = Float64Array.from(evalAt(xt));
+      const rt = evalAt(xt);
       const ct = sumsq(rt);
       if (ct <= chisqr) {
         const rel = (chisqr - ct) / Math.max(chisqr, 1e-300);
