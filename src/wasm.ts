@@ -512,8 +512,8 @@ export function symEigen(a: Float64Array, n: number): { values: Float64Array; ve
   return { values: o.subarray(0, n), vectors: o.subarray(n) };
 }
 
-/** Registers LCF standards (x strictly increasing) in WASM memory; free with lcfFreeStandards. */
-export function lcfRegisterStandards(xs: Float64Array[], ys: Float64Array[]): number {
+/** Several (x, y) arrays as one pair of arrays and their start offsets: one crossing for all. */
+function concatXY(xs: Float64Array[], ys: Float64Array[]): { offsets: Int32Array; xcat: Float64Array; ycat: Float64Array } {
   const offsets = new Int32Array(xs.length + 1);
   xs.forEach((x, i) => (offsets[i + 1] = offsets[i]! + x.length));
   const xcat = new Float64Array(offsets[xs.length]!);
@@ -522,6 +522,12 @@ export function lcfRegisterStandards(xs: Float64Array[], ys: Float64Array[]): nu
     xcat.set(x, offsets[i]!);
     ycat.set(ys[i]!, offsets[i]!);
   });
+  return { offsets, xcat, ycat };
+}
+
+/** Registers LCF standards (x strictly increasing) in WASM memory; free with lcfFreeStandards. */
+export function lcfRegisterStandards(xs: Float64Array[], ys: Float64Array[]): number {
+  const { offsets, xcat, ycat } = concatXY(xs, ys);
   return core.lcfRegister(xcat, ycat, offsets);
 }
 
@@ -556,14 +562,7 @@ export interface LcfKernelResult {
  * 0 none, 1 one common shift, 2 one per standard (within ±shiftMax eV).
  */
 export function lcfFitKernel(handle: number, which: Int32Array, xs: Float64Array[], ys: Float64Array[], sumToOne: boolean, shiftMode: 0 | 1 | 2, shiftMax: number, wantFit: boolean): LcfKernelResult[] {
-  const offsets = new Int32Array(xs.length + 1);
-  xs.forEach((x, i) => (offsets[i + 1] = offsets[i]! + x.length));
-  const xcat = new Float64Array(offsets[xs.length]!);
-  const ycat = new Float64Array(offsets[xs.length]!);
-  xs.forEach((x, i) => {
-    xcat.set(x, offsets[i]!);
-    ycat.set(ys[i]!, offsets[i]!);
-  });
+  const { offsets, xcat, ycat } = concatXY(xs, ys);
   const o = core.lcfFit(handle, which, xcat, ycat, offsets, sumToOne, shiftMode, shiftMax, wantFit);
   const k = which.length;
   const ns = shiftMode === 0 ? 0 : shiftMode === 1 ? 1 : k;

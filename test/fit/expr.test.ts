@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { XafsError } from '../../src/errors.js';
+import { catchXafs } from '../io/helpers.js';
 import {
   compileFitExpr,
   evalFitExpr,
@@ -10,17 +11,6 @@ import {
   parseFitExpr,
   type FitNode,
 } from '../../src/fit/expr.js';
-
-function catchXafs(fn: () => unknown, code: string): XafsError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(XafsError);
-    expect((err as XafsError).code).toBe(code);
-    return err as XafsError;
-  }
-  return expect.fail(`expected XafsError ${code}, nothing was thrown`);
-}
 
 const vars: Record<string, number> = { a: 3, b: -2, c: 0.5, theta: 250, reff: 2.5478 };
 const lookup = (n: string): number => vars[n]!;

@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { XafsError } from '../../src/errors.js';
+import { catchXafs } from '../io/helpers.js';
 import { correlationRecord, correlations, ParamSet, type ParamSpec } from '../../src/fit/params.js';
-
-function catchXafs(fn: () => unknown, code: string): XafsError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(XafsError);
-    expect((err as XafsError).code).toBe(code);
-    return err as XafsError;
-  }
-  return expect.fail(`expected XafsError ${code}, nothing was thrown`);
-}
 
 function expectClose(actual: number, expected: number, rel: number): void {
   const tol = rel * Math.max(Math.abs(expected), 1e-300);
