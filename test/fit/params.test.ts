@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { XafsError } from '../../src/errors.js';
 import { catchXafs } from '../io/helpers.js';
 import { correlationRecord, correlations, ParamSet, type ParamSpec } from '../../src/fit/params.js';
 
