@@ -278,7 +278,7 @@ function fitInto(p: LcfProblem, f: Float64Array, out: Float64Array, o0: i32, wan
   let info = 0;
   if (ns > 0) {
     const u = new Float64Array(ns);
-    const lm = lmdif(p, u, f, 1e-10, 1e-8, 0.0, 100 * (ns + 1), 1e-12, 100.0);
+    const lm = lmdif(p, u, f, 1e-8, 1e-6, 0.0, 100 * (ns + 1), 1e-12, 100.0);
     nfev = lm.nfev;
     info = lm.info;
     // re-solve at the optimum so that A, w and f belong to it
