@@ -93,6 +93,11 @@ export function xftrKernel(chirRe: Float64Array, chirIm: Float64Array | undefine
  * same settings computes each window once (a few kept, most recent first).
  */
 const windowCache = new Map<string, Float64Array>();
+/** The window on step·[0..n), cached by its parameters: shared, read-only (never modify it). */
+export function windowOnGrid(n: number, step: number, xmin: number, xmax: number, dx: number, dx2: number, window: WindowName): Float64Array {
+  return cachedWindow(n, step, xmin, xmax, dx, dx2, window);
+}
+
 function cachedWindow(n: number, step: number, xmin: number, xmax: number, dx: number, dx2: number, window: WindowName): Float64Array {
   const key = `${n}|${step}|${xmin}|${xmax}|${dx}|${dx2}|${window}`;
   let w = windowCache.get(key);

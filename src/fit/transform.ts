@@ -3,7 +3,7 @@
  * grids, the index ranges of each fit space and the noise estimate from the high-R part of |χ(R)|.
  */
 import { XafsError } from '../errors.js';
-import { ftwindowKernel, xftfFast, interpLinear } from '../wasm.js';
+import { windowOnGrid, xftfFast, interpLinear } from '../wasm.js';
 import { windowName, type WindowName } from '../xafs/ftWindow.js';
 import { checkFinite } from '../xafs/util.js';
 
@@ -100,16 +100,11 @@ export function makeTransform(o: TransformOptions, where = 'transform'): Transfo
   if (!(t.rmax > t.rmin) || t.rmin < 0) throw new XafsError('ERANGE', `${where}: the R range ${t.rmin}–${t.rmax} Å must lie in (0, rmax) with rmin < rmax`);
   const rOut = rstep * (nfft / 2 - 1);
   if (t.rmax > rOut) throw new XafsError('ERANGE', `${where}: rmax ${t.rmax} Å is beyond the R grid (${rOut.toFixed(2)} Å for nfft ${nfft}, kstep ${kstep})`);
-  const kgrid = new Float64Array(nfft);
-  const rgrid = new Float64Array(nfft);
-  for (let i = 0; i < nfft; i++) {
-    kgrid[i] = kstep * i;
-    rgrid[i] = rstep * i;
-  }
+  // windows on the full grids, shared through the cache of src/wasm.ts (read-only here)
   return {
     ...t,
-    kwin: ftwindowKernel(kgrid, t.kmin, t.kmax, t.dk, t.dk2, t.window),
-    rwin: ftwindowKernel(rgrid, t.rmin, t.rmax, t.dr, t.dr2, t.rwindow),
+    kwin: windowOnGrid(nfft, kstep, t.kmin, t.kmax, t.dk, t.dk2, t.window),
+    rwin: windowOnGrid(nfft, rstep, t.rmin, t.rmax, t.dr, t.dr2, t.rwindow),
   };
 }
 
