@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // the JSON report lets .ci/run print the plain "N passed, N failed" line CI reads
+    reporters: ['default', ['json', { outputFile: 'build/vitest-report.json' }]],
   },
 });
