@@ -71,6 +71,13 @@ function fillCoefs(x: Float64Array, y: Float64Array, M: Float64Array, n: i32, co
  * Stores a FEFF path table (k ascending, Å⁻¹; pha rad; amp; rep Å⁻¹; lam Å; n ≥ 2 rows) and its
  * not-a-knot spline coefficients. reff in Å. Returns the handle used by pathChi/pathChiAdd.
  */
+
+/** The cubic piece of a FEFF table at offset o (coefficients c0..c3) evaluated tt past its knot. */
+@inline
+function cubicPiece(coef: Float64Array, o: i32, tt: f64): f64 {
+  return unchecked(coef[o]) + tt * (unchecked(coef[o + 1]) + tt * (unchecked(coef[o + 2]) + tt * unchecked(coef[o + 3])));
+}
+
 export function registerFeffPath(k: Float64Array, pha: Float64Array, amp: Float64Array, rep: Float64Array, lam: Float64Array, reff: f64): i32 {
   const n = k.length;
   assert(n >= 2 && pha.length == n && amp.length == n && rep.length == n && lam.length == n, 'registerFeffPath: table columns of unequal length');
@@ -168,10 +175,10 @@ function fillGrid(t: FeffTable, g: GridCache, e0: f64, ei: f64, nk: i32, kstep: 
     while (j < jmax && unchecked(x[j + 1]) <= q) j++;
     const tt = q - unchecked(x[j]);
     const oc = j * NC;
-    const pha = unchecked(coef[oc]) + tt * (unchecked(coef[oc + 1]) + tt * (unchecked(coef[oc + 2]) + tt * unchecked(coef[oc + 3])));
-    const amp = unchecked(coef[oc + 4]) + tt * (unchecked(coef[oc + 5]) + tt * (unchecked(coef[oc + 6]) + tt * unchecked(coef[oc + 7])));
-    const rep = unchecked(coef[oc + 8]) + tt * (unchecked(coef[oc + 9]) + tt * (unchecked(coef[oc + 10]) + tt * unchecked(coef[oc + 11])));
-    const lam = unchecked(coef[oc + 12]) + tt * (unchecked(coef[oc + 13]) + tt * (unchecked(coef[oc + 14]) + tt * unchecked(coef[oc + 15])));
+    const pha = cubicPiece(coef, oc, tt);
+    const amp = cubicPiece(coef, oc + 4, tt);
+    const rep = cubicPiece(coef, oc + 8, tt);
+    const lam = cubicPiece(coef, oc + 12, tt);
     // p² = (rep + i/lam)² + i·ei·ETOK; p = principal √p² (as C csqrt)
     const b = 1.0 / lam;
     const ppr = rep * rep - b * b;
@@ -356,10 +363,10 @@ function pathChiInto(t: FeffTable, params: Float64Array, kv: Float64Array, nk: i
     while (j < jmax && unchecked(x[j + 1]) <= q) j++;
     const tt = q - unchecked(x[j]);
     const o = j * NC;
-    const pha = unchecked(coef[o]) + tt * (unchecked(coef[o + 1]) + tt * (unchecked(coef[o + 2]) + tt * unchecked(coef[o + 3])));
-    const amp = unchecked(coef[o + 4]) + tt * (unchecked(coef[o + 5]) + tt * (unchecked(coef[o + 6]) + tt * unchecked(coef[o + 7])));
-    const rep = unchecked(coef[o + 8]) + tt * (unchecked(coef[o + 9]) + tt * (unchecked(coef[o + 10]) + tt * unchecked(coef[o + 11])));
-    const lam = unchecked(coef[o + 12]) + tt * (unchecked(coef[o + 13]) + tt * (unchecked(coef[o + 14]) + tt * unchecked(coef[o + 15])));
+    const pha = cubicPiece(coef, o, tt);
+    const amp = cubicPiece(coef, o + 4, tt);
+    const rep = cubicPiece(coef, o + 8, tt);
+    const lam = cubicPiece(coef, o + 12, tt);
     const b = 1.0 / lam;
     const ppr = rep * rep - b * b;
     const ppi = 2.0 * rep * b + eik;

@@ -425,16 +425,22 @@ function pcaText(m: PcaModel, targets: TargetResult[], rms: Float64Array, k: num
   return text;
 }
 
-export function pcaCommand(samples: string[], o: Opts, io: Io): void {
+/** The samples of a series analysis (PCA, MCR), prepared; at least `min` of them, or exit 2. */
+function seriesGroups(samples: string[], o: Opts, io: Io, min: number, what: string) {
   const space = (str(o, 'space') ?? 'norm') as XanesSpace;
   const lopts = inputOptions(o);
   const popts = prepareOptions(o, space);
   const spectra = loadArgs(samples, lopts);
   const { groups, failures } = prepareAll(spectra, popts, io);
   reportFailures(io, failures, spectra.length);
-  if (groups.length < 3) {
-    throw new XafsError('ETOOFEW', `PCA needs at least 3 spectra (got ${groups.length}${spectra.length === groups.length ? '' : ` usable of ${spectra.length}`})`);
+  if (groups.length < min) {
+    throw new XafsError('ETOOFEW', `${what} needs at least ${min} spectra (got ${groups.length}${spectra.length === groups.length ? '' : ` usable of ${spectra.length}`})`);
   }
+  return { space, lopts, popts, spectra, groups, failures };
+}
+
+export function pcaCommand(samples: string[], o: Opts, io: Io): void {
+  const { space, lopts, popts, spectra, groups, failures } = seriesGroups(samples, o, io, 3, 'PCA');
   const targets = prepareStrict(loadNamed('--target', (o.target as string[] | undefined) ?? [], lopts), popts, io, lopts.mu);
   const opts: PcaOptions = { ...rangeOptions(o, space), noise: num(o, 'noise'), threshold: num(o, 'threshold') };
   const model = pcaTrain(groups, Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as PcaOptions);
@@ -483,13 +489,7 @@ function mcrText(r: McrResult): string {
 }
 
 export function mcrCommand(samples: string[], o: Opts, io: Io): void {
-  const space = (str(o, 'space') ?? 'norm') as XanesSpace;
-  const lopts = inputOptions(o);
-  const popts = prepareOptions(o, space);
-  const spectra = loadArgs(samples, lopts);
-  const { groups, failures } = prepareAll(spectra, popts, io);
-  reportFailures(io, failures, spectra.length);
-  if (groups.length < 2) throw new XafsError('ETOOFEW', `MCR-ALS needs at least 2 spectra (got ${groups.length}${spectra.length === groups.length ? '' : ` usable of ${spectra.length}`})`);
+  const { space, lopts, popts, groups, failures } = seriesGroups(samples, o, io, 2, 'MCR-ALS');
   const init = prepareStrict(loadNamed('--init', (o.init as string[] | undefined) ?? [], lopts), popts, io, lopts.mu);
   const opts = {
     ...rangeOptions(o, space),
