@@ -1,0 +1,197 @@
+// xafs fit-shell through the CLI: the published table, the recipe it writes (and `xafs fit RECIPE`
+// reproducing the same numbers from it), --json, --out, S0² from a foil fit, FEFF paths (when
+// feff8l is installed) and every bad input, refused with exit 2 and its exact message.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { feffAvailable } from '../../src/feff/runner.js';
+import { expectNoStack, expectRefused, fixture, xafs } from './helpers.js';
+
+const RU = fixture('fits/ru_dualatom.xdi');
+const CU = fixture('fits/cu_dualatom.xdi');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'xafs-fitshell-cli-'));
+const json = (s: string) => JSON.parse(s) as Record<string, any>;
+
+describe('xafs fit-shell', () => {
+  it('prints the table papers publish and writes a recipe that `xafs fit` reproduces exactly', async () => {
+    const dir = tmp();
+    const recipe = join(dir, 'ru.recipe.json');
+    const r = await xafs('fit-shell', RU, '--absorber', 'Ru', '--shell', 'N', '--shell', 'Cu', '--s02', '0.92', '--recipe-out', recipe);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(`xafs fit-shell ${RU}: Ru K edge, paths from the path library (FEFF8L)`);
+    expect(lines[2]).toMatch(/^shell +CN +R \(Å\) +σ² \(Å²\) +ΔE0 \(eV\)$/);
+    expect(lines[3]).toMatch(/^Ru-N +\d\.\d+ ± \d\.\d+ +2\.0\d+ ± 0\.0\d+ +0\.0\d+ ± 0\.00\d+ +-?\d+\.\d ± \d\.\d$/);
+    expect(lines[4]).toMatch(/^Ru-Cu +/);
+    expect(r.out).toContain('\nS0²        0.92 (fixed)\n');
+    expect(r.out).toMatch(/\nR-factor   0\.0\d+ +\(reduced χ² [\d.]+, 7 variables, [\d.]+ independent points\)\n/);
+    expect(r.out).toContain('\nk range    3–12 Å⁻¹ (k-weight 2, hanning dk 1)\nR range    1.5–3.2 Å (fit in R space)\nE0         22117 eV (ΔE0 is relative to it)\n');
+    expect(r.err).toBe(
+      'xafs: note: μ(E) = ifluor/i0 (fluorescence: the only choice the columns of ru_dualatom.xdi leave); pass --mu to choose another\n' + `wrote ${recipe}\n`,
+    );
+    const written = json(readFileSync(recipe, 'utf8'));
+    expect(Object.keys(written)).toEqual(['title', 'params', 'datasets']);
+    expect(written.datasets[0].mu).toBe('ifluor/i0');
+    expect(written.datasets[0].autobk).toEqual({ rbkg: 0.8, kweight: 1 });
+
+    const a = await xafs('fit-shell', RU, '--absorber', 'Ru', '--shell', 'N', '--shell', 'Cu', '--s02', '0.92', '--recipe-out', recipe, '--json');
+    const b = await xafs('fit', recipe, '--json');
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const ja = json(a.out);
+    const jb = json(b.out);
+    expect(Object.keys(ja)).toEqual(['params', 'correlations', 'statistics', 'datasets', 'paths', 'warnings', 'recipe']);
+    // the same numbers, to the last bit
+    expect(jb.params).toEqual(ja.params);
+    expect(jb.statistics).toEqual(ja.statistics);
+    expect(jb.paths).toEqual(ja.paths);
+    expect(jb.datasets).toEqual(ja.datasets);
+    expect(ja.recipe.params).toEqual(written.params);
+    expect(ja.paths.map((p: { label: string }) => p.label)).toEqual(['Ru-N', 'Ru-Cu']);
+  });
+
+  it('writes SAMPLE.fitshell.recipe.json beside the sample by default, and into --out with the fit arrays and result.json', async () => {
+    const dir = tmp();
+    const sample = join(dir, 'cu_dualatom.xdi');
+    copyFileSync(CU, sample);
+    const r = await xafs('fit-shell', sample, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'cu_dualatom.fitshell.recipe.json'))).toBe(true);
+    // the sample lies beside the recipe: named relative to it
+    expect(json(readFileSync(join(dir, 'cu_dualatom.fitshell.recipe.json'), 'utf8')).datasets[0].file).toBe('cu_dualatom.xdi');
+
+    const out = join(dir, 'fit');
+    const o = await xafs('fit-shell', sample, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9', '--out', out);
+    expect(o.code).toBe(0);
+    for (const f of ['cu_dualatom.fitshell.recipe.json', 'cu_dualatom.fit_k.dat', 'cu_dualatom.fit_r.dat', 'result.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(o.err).toContain(`wrote ${join(out, 'cu_dualatom.fitshell.recipe.json')}, ${join(out, 'cu_dualatom.fit_k.dat')}, ${join(out, 'cu_dualatom.fit_r.dat')}, ${join(out, 'result.json')}\n`);
+    // result.json is the --json document
+    expect(json(readFileSync(join(out, 'result.json'), 'utf8')).paths.map((p: { n: number }) => p.n)).toEqual(
+      json((await xafs('fit', join(out, 'cu_dualatom.fitshell.recipe.json'), '--json')).out).paths.map((p: { n: number }) => p.n),
+    );
+  });
+
+  it('takes S0² and its error from a saved foil fit (--s02-from FILE, parameter amp found)', async () => {
+    const dir = tmp();
+    const foil = join(dir, 'cu_foil.result.json');
+    const f = await xafs('fit', fixture('recipes/cu_foil.recipe.json'), '--json');
+    writeFileSync(foil, f.out);
+    const amp = json(f.out).params.amp as { value: number; stderr: number };
+    const recipe = join(dir, 'foil.recipe.json');
+    const r = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--shell', 'Cu', '--s02-from', foil, '--recipe-out', recipe, '--json');
+    expect(r.code).toBe(0);
+    const j = json(r.out);
+    expect(j.params.s02.value).toBe(amp.value);
+    expect(j.params.s02.stderr).toBe(amp.stderr);
+    expect(j.params.s02.vary).toBe(false);
+    expect(json(readFileSync(recipe, 'utf8')).params.s02).toEqual({ from: 'cu_foil.result.json', param: 'amp' });
+    // the foil fit's own S0² gives back fcc Cu's 12 neighbours within 2σ
+    const p = j.paths[0];
+    expect(Math.abs(p.n - 12) / p.nStderr).toBeLessThan(2);
+    const t = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--shell', 'Cu', '--s02-from', `${foil}#amp`, '--recipe-out', recipe);
+    expect(t.out).toContain(`\nS0²        ${amp.value.toFixed(3)} ± ${amp.stderr.toFixed(3)} (from ${foil}#amp)\n`);
+  });
+
+  it('fits several k-weights, another window and k space when asked', async () => {
+    const dir = tmp();
+    const r = await xafs('fit-shell', fixture('fits/cu_dualatom.chi'), '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9', '--kweight', '1,2', '--kweight', '3', '--kmin', '3.5', '--kmax', '11', '--dk', '2', '--window', 'kaiser', '--rmin', '1.2', '--rmax', '3', '--fit-space', 'k', '--recipe-out', join(dir, 'r.json'), '--json');
+    expect(r.code).toBe(0);
+    expect(json(r.out).recipe.datasets[0].transform).toEqual({ kmin: 3.5, kmax: 11, kweight: [1, 2, 3], dk: 2, window: 'kaiser', rmin: 1.2, rmax: 3, fitspace: 'k' });
+  });
+
+  it.skipIf(!feffAvailable())('--feff: FEFF8L on a cluster of the shells, its run kept beside the recipe', async () => {
+    const dir = tmp();
+    const recipe = join(dir, 'cu.recipe.json');
+    const r = await xafs('fit-shell', fixture('fits/cu_dualatom.chi'), '--absorber', 'Cu', '--shell', 'N:3:1.93', '--shell', 'Ru:1:2.59', '--s02', '0.9', '--feff', '--recipe-out', recipe, '--json');
+    expect(r.code).toBe(0);
+    const j = json(r.out);
+    expect(j.recipe.datasets[0].paths.map((p: { feff: string }) => p.feff)).toEqual(['cu.feff/feff0001.dat', 'cu.feff/feff0002.dat']);
+    expect(existsSync(join(dir, 'cu.feff', 'feff.inp'))).toBe(true);
+    expect(j.paths.map((p: { reff: number }) => p.reff)).toEqual([1.93, 2.59]);
+    const truth = json(readFileSync(fixture('fits/cu_dualatom_truth.json'), 'utf8'));
+    j.paths.forEach((p: { n: number; nStderr: number; r: number; rStderr: number }, i: number) => {
+      expect(Math.abs(p.n - truth.paths[i].n) / p.nStderr).toBeLessThan(2);
+      expect(Math.abs(p.r - truth.paths[i].r) / p.rStderr).toBeLessThan(2);
+    });
+  });
+});
+
+describe('xafs fit-shell refuses bad input (exit 2)', () => {
+  const base = [RU, '--absorber', 'Ru', '--shell', 'N'];
+  it.each([
+    [['--shell', 'Xx', '--s02', '0.9'], "xafs: --shell 'Xx': unknown element 'Xx'; use an element symbol (N, O, Cu, Ru, ...)\n"],
+    [
+      ['--shell', 'H', '--s02', '0.9'],
+      'xafs: --shell H: the path library has no Ru-H path at the Ru K edge; it has Ru-C, Ru-N, Ru-O, Ru-S, Ru-P, Ru-Cl, Ru-Fe, Ru-Co, Ru-Ni, Ru-Cu, Ru-Zn, Ru-Ru, Ru-Rh, Ru-Pd, Ru-Ag, Ru-Ir, Ru-Pt, Ru-Au; run FEFF for this pair with --feff\n',
+    ],
+    [['--s02', '0.9', '--s02-from', 'foil.json'], 'xafs: --s02 and --s02-from both given: give S0² either as a number (--s02 0.9) or from a foil fit (--s02-from FOIL.result.json), not both\n'],
+    [['--edge', 'L3', '--s02', '0.9'], 'xafs: --edge L3: the path library has Ru paths for the K edge only; pass --edge K or run FEFF with --feff\n'],
+    [['--s02', '0.9', '--kmax', '15'], 'xafs: --kmax 15 Å⁻¹ is beyond the data, whose χ(k) ends at 12.95 Å⁻¹; pass --kmax 12.5 or less\n'],
+    [['--s02', '0.9', '--kmin', '8', '--kmax', '6'], 'xafs: k range 8–6 Å⁻¹ is empty: --kmin must be below --kmax\n'],
+  ])('%j', async (extra, message) => {
+    const dir = tmp();
+    expectRefused(await xafs('fit-shell', ...base, ...extra, '--recipe-out', join(dir, 'r.json')), message);
+  });
+
+  it('--feff for a pair the library lacks needs the distance', async () => {
+    expectRefused(
+      await xafs('fit-shell', fixture('spectra/znse_zn_xafs.001'), '--absorber', 'Zn', '--shell', 'Se', '--feff', '--s02', '0.9', '--recipe-out', join(tmp(), 'r.json')),
+      'xafs: --shell Se: give its distance for FEFF, e.g. --shell Se:4:2.0 (N and R in Å); the path library has no Zn-Se bond length to start from\n',
+    );
+  });
+
+  it('an absorber the library lacks, an unknown absorber symbol', async () => {
+    expectRefused(
+      await xafs('fit-shell', RU, '--absorber', 'Os', '--shell', 'N', '--s02', '0.9'),
+      'xafs: --absorber Os: the path library has no Os paths; it covers Fe, Co, Ni, Cu, Zn, Ru, Rh, Pd, Ag, Ir, Pt, Au; run FEFF on your structure with --feff\n',
+    );
+    expectRefused(await xafs('fit-shell', RU, '--absorber', 'Qq', '--shell', 'N', '--s02', '0.9'), "xafs: --absorber: unknown element 'Qq'; use an element symbol (N, O, Cu, Ru, ...)\n");
+  });
+
+  it('a foil result without the S0² parameter, or without the one named', async () => {
+    const dir = tmp();
+    const foil = join(dir, 'foil.json');
+    writeFileSync(foil, JSON.stringify({ params: { del_e0: { value: 1, stderr: 0.1 }, sig2: { value: 0.008 } } }));
+    expectRefused(
+      await xafs('fit-shell', ...base, '--s02-from', foil),
+      `xafs: --s02-from: ${foil} has no S0² parameter (looked for s02, amp); its parameters are: del_e0, sig2; name one with --s02-from ${foil}#NAME\n`,
+    );
+    expectRefused(
+      await xafs('fit-shell', ...base, '--s02-from', `${foil}#s0`),
+      `xafs: --s02-from: ${foil} has no parameter 's0'; its parameters are: del_e0, sig2; name one with --s02-from ${foil}#NAME\n`,
+    );
+    expectRefused(
+      await xafs('fit-shell', ...base, '--s02-from', join(dir, 'none.json')),
+      `xafs: --s02-from: result file not found: '${join(dir, 'none.json')}'; save the foil's fit with xafs fit FOIL.recipe.json --json > FILE first\n`,
+    );
+  });
+
+  it('no --shell, no --absorber, a missing sample, a bad number', async () => {
+    const r = await xafs('fit-shell', RU, '--absorber', 'Ru', '--s02', '0.9');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("xafs: required option '--shell <el[:N[:R]]>' not specified: give each neighbour, e.g. --shell N --shell Ru\n");
+    const a = await xafs('fit-shell', RU, '--shell', 'N');
+    expect(a.code).toBe(2);
+    expect(a.err).toContain("xafs: required option '--absorber <element>' not specified\n");
+    expectRefused(await xafs('fit-shell', 'nothere.xdi', '--absorber', 'Ru', '--shell', 'N', '--s02', '0.9'), "xafs: sample not found: 'nothere.xdi'; check the name and the folder\n");
+    const n = await xafs('fit-shell', ...base, '--s02', 'abc');
+    expect(n.code).toBe(2);
+    expect(n.err).toContain("xafs: option '--s02' expects a number, got 'abc'");
+    expectNoStack(n.err);
+  });
+
+  it('a file whose columns leave μ(E) open asks for --mu', async () => {
+    const dir = tmp();
+    const f = join(dir, 'both.dat');
+    const rows = readFileSync(RU, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => `${l} ${Number(l.trim().split(/\s+/)[1]) * 0.5}`);
+    writeFileSync(f, ['# test', '# energy i0 ifluor itrans', ...rows].join('\n') + '\n');
+    expectRefused(
+      await xafs('fit-shell', f, '--absorber', 'Ru', '--shell', 'N', '--s02', '0.9', '--recipe-out', join(dir, 'r.json')),
+      `xafs: ${f}: which column is μ(E)? The columns are energy, i0, ifluor, itrans; pass --mu EXPR, e.g. --mu 'ln(i0/itrans)' or --mu 'ifluor/i0'\n`,
+    );
+  });
+});

@@ -1,0 +1,194 @@
+// fit-shell's API: recipes built from the path library recover the synthetic dual-atom sites'
+// truths (Ru K edge: fixtures/fits/ru_dualatom*, Cu K edge: fixtures/fits/cu_dualatom*, made with
+// FEFF8L paths of their own clusters, not the library's) within two standard errors, from the
+// default starts and from others; the defaults and the argument forms.
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultRecipeFile, filesSource, fitShell, parseShellArg, sampleKind, transformDefaults, type FitShellResult } from '../../src/feff/fitShell.js';
+import { findLibraryPath } from '../../src/feff/library.js';
+import { XafsError } from '../../src/errors.js';
+
+const fits = (f: string): string => fileURLToPath(new URL(`../../fixtures/fits/${f}`, import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'xafs-fitshell-'));
+const recipeFile = (name: string): string => join(tmp, name);
+
+interface Truth {
+  s02: number;
+  de0: number;
+  paths: { label: string; n: number; r: number; sigma2: number }[];
+}
+const truth = (f: string): Truth => JSON.parse(readFileSync(fits(f), 'utf8')) as Truth;
+
+/** Every shell's CN and R within `k` standard errors of the truth; returns the z-scores. */
+function expectRecovered(res: FitShellResult, t: Truth, k = 2): number[] {
+  expect(res.fit.statistics.converged).toBe(true);
+  const z: number[] = [];
+  res.rows.forEach((row, i) => {
+    const p = t.paths[i]!;
+    expect(row.shell).toBe(p.label);
+    expect(row.nStderr).toBeGreaterThan(0);
+    expect(row.rStderr).toBeGreaterThan(0);
+    const zn = (row.n - p.n) / row.nStderr!;
+    const zr = (row.r - p.r) / row.rStderr!;
+    expect(Math.abs(zn), `${row.shell} CN ${row.n} ± ${row.nStderr} vs ${p.n}`).toBeLessThan(k);
+    expect(Math.abs(zr), `${row.shell} R ${row.r} ± ${row.rStderr} vs ${p.r}`).toBeLessThan(k);
+    z.push(zn, zr);
+  });
+  return z;
+}
+
+describe('fitShell recovers the synthetic dual-atom sites with library paths', () => {
+  it('Ru K edge μ(E) (ru_dualatom.xdi, S0² 0.92): Ru–N 2.2 at 2.07 Å and Ru–Cu 0.8 at 2.57 Å within 2σ', async () => {
+    const res = await fitShell(fits('ru_dualatom.xdi'), { absorber: 'Ru', shells: ['N', 'Cu'], s02: 0.92, recipeFile: recipeFile('ru.json') });
+    expectRecovered(res, truth('ru_dualatom_truth.json'));
+    // the library's paths, not the site's own
+    expect(res.recipe.datasets[0]!.paths.map((p) => p.feff)).toEqual([findLibraryPath('Ru', 'N', 'K')!.file, findLibraryPath('Ru', 'Cu', 'K')!.file]);
+    expect(res.recipe.datasets[0]!.mu).toBe('ifluor/i0');
+    expect(res.notes[0]).toBe('μ(E) = ifluor/i0 (fluorescence: the only choice the columns of ru_dualatom.xdi leave); pass --mu to choose another');
+  });
+
+  it('Ru K edge χ(k) (ru_dualatom.chi) within 2σ', async () => {
+    const res = await fitShell(fits('ru_dualatom.chi'), { absorber: 'Ru', shells: ['N', 'Cu'], s02: 0.92, recipeFile: recipeFile('ruchi.json') });
+    expect(res.recipe.datasets[0]!.mu).toBeUndefined();
+    expectRecovered(res, truth('ru_dualatom_truth.json'));
+  });
+
+  it('Cu K edge μ(E) twin (cu_dualatom.xdi, S0² 0.90): Cu–N 2.9 at 1.93 Å and Cu–Ru 0.8 at 2.59 Å within 2σ', async () => {
+    const t = truth('cu_dualatom_truth.json');
+    const res = await fitShell(fits('cu_dualatom.xdi'), { absorber: 'Cu', shells: ['N', 'Ru'], s02: t.s02, recipeFile: recipeFile('cu.json') });
+    expectRecovered(res, t);
+    // ΔE0 and σ² come out physical too (truth ΔE0 +1 eV; σ² 0.0048 and 0.0072 Å²)
+    expect(Math.abs(res.rows[0]!.e0 - t.de0)).toBeLessThan(2 * res.rows[0]!.e0Stderr! + 1);
+    for (const row of res.rows) expect(row.sigma2).toBeGreaterThan(0.0005);
+  });
+
+  it('Cu K edge χ(k) twin (cu_dualatom.chi) within 2σ', async () => {
+    const t = truth('cu_dualatom_truth.json');
+    const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N', 'Ru'], s02: t.s02, recipeFile: recipeFile('cuchi.json') });
+    expectRecovered(res, t);
+  });
+
+  it('converges to the same answer from other starting N and R (El:N:R)', async () => {
+    const base = await fitShell(fits('cu_dualatom.xdi'), { absorber: 'Cu', shells: ['N', 'Ru'], s02: 0.9, recipeFile: recipeFile('s0.json') });
+    for (const shells of [
+      ['N:2:1.9', 'Ru:2:2.55'],
+      ['N:6:2.05', 'Ru:0.3:2.7'],
+    ]) {
+      const res = await fitShell(fits('cu_dualatom.xdi'), { absorber: 'Cu', shells, s02: 0.9, transform: { rmin: 1.4, rmax: 3.2 }, recipeFile: recipeFile('s1.json') });
+      expect(res.fit.statistics.converged).toBe(true);
+      res.rows.forEach((row, i) => {
+        expect(row.n).toBeCloseTo(base.rows[i]!.n, 2);
+        expect(row.r).toBeCloseTo(base.rows[i]!.r, 3);
+      });
+    }
+  });
+
+  it('the same shells from the sites\' own FEFF paths (filesSource) also recover the truth', async () => {
+    const src = filesSource({ N: fits('ru_feff0001.dat'), Cu: fits('ru_feff0002.dat') }, 'the site\'s FEFF8L paths');
+    const res = await fitShell(fits('ru_dualatom.xdi'), { absorber: 'Ru', shells: ['N', 'Cu'], s02: 0.92, pathSource: src, recipeFile: recipeFile('own.json') });
+    expect(res.pathSource).toBe("the site's FEFF8L paths");
+    expect(res.rows.map((r) => r.reff)).toEqual([2.07, 2.57]);
+    expectRecovered(res, truth('ru_dualatom_truth.json'));
+  });
+});
+
+describe('fitShell recipes', () => {
+  it('starts: N 4 for a light ligand and 1 for a metal, R = reff (ΔR 0), σ² 0.005, one ΔE0 0, bounds keep N ≥ 0, σ² > 0 and R within 0.5 Å of its start', async () => {
+    const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N', 'Ru:0.5:2.60'], s02: 0.9, multistart: false, recipeFile: recipeFile('p.json') });
+    const reffRu = findLibraryPath('Cu', 'Ru', 'K')!.reff;
+    const dr0 = Math.round((2.6 - reffRu) * 1e4) / 1e4; // ΔR may move 0.5 Å either side of the R asked for
+    expect(res.recipe.params).toEqual({
+      s02: { value: 0.9, vary: false },
+      de0: { value: 0, vary: true, min: -15, max: 15 },
+      n_n: { value: 4, vary: true, min: 0, max: 24 },
+      dr_n: { value: 0, vary: true, min: -0.5, max: 0.5 },
+      ss_n: { value: 0.005, vary: true, min: 0.0001, max: 0.05 },
+      n_ru: { value: 0.5, vary: true, min: 0, max: 24 },
+      dr_ru: { value: dr0, vary: true, min: Math.round((dr0 - 0.5) * 1e4) / 1e4, max: Math.round((dr0 + 0.5) * 1e4) / 1e4 },
+      ss_ru: { value: 0.005, vary: true, min: 0.0001, max: 0.05 },
+    });
+    expect(res.recipe.datasets[0]!.paths[1]).toEqual({ feff: findLibraryPath('Cu', 'Ru', 'K')!.file, label: 'Cu-Ru', degen: 'n_ru', s02: 's02', e0: 'de0', deltar: 'dr_ru', sigma2: 'ss_ru' });
+  });
+
+  it('Cu foil (cu_metal_rt.xdi) from one --shell Cu: N 12 within 2σ with S0² 0.9 (the foil recipe gives 0.895 ± 0.038)', async () => {
+    const res = await fitShell(fits('cu_metal_rt.xdi'), { absorber: 'Cu', shells: ['Cu'], s02: 0.9, recipeFile: recipeFile('foil.json') });
+    expect(res.fit.statistics.converged).toBe(true);
+    const row = res.rows[0]!;
+    expect(Math.abs(row.n - 12) / row.nStderr!).toBeLessThan(2);
+    expect(Math.abs(row.r - 2.553) / row.rStderr!).toBeLessThan(2); // fcc Cu, a = 3.61 Å at room temperature
+  });
+
+  it('FeO (feo_xafs.dat, measured): Fe–O 6 near 2.13 Å and Fe–Fe 12 at 3.05 Å (rock salt) within 2σ, given the Fe–Fe distance', async () => {
+    const res = await fitShell(fits('feo_xafs.dat'), { absorber: 'Fe', shells: ['O', 'Fe::3.05'], s02: 0.7, recipeFile: recipeFile('feo.json') });
+    expect(res.fit.statistics.converged).toBe(true);
+    const [o, fe] = res.rows;
+    // S0² 0.7 as the Larch example fit of these data; FeO is non-stoichiometric and its Fe–O shell disordered
+    expect(Math.abs(o!.n - 6) / o!.nStderr!).toBeLessThan(2);
+    expect(Math.abs(fe!.n - 12) / fe!.nStderr!).toBeLessThan(2);
+    expect(Math.abs(fe!.r - 3.046)).toBeLessThan(0.03); // a/√2, a = 4.307 Å
+    expect(res.fit.statistics.rfactor).toBeLessThan(0.02);
+  });
+
+  it('without --s02 or --s02-from, S0² is fixed at 0.9 with a note', async () => {
+    const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N'], multistart: false, recipeFile: recipeFile('s02.json') });
+    expect(res.recipe.params.s02).toEqual({ value: 0.9, vary: false });
+    expect(res.s02).toEqual({ value: 0.9, stderr: null });
+    expect(res.notes).toEqual(['S0² fixed at 0.9, a typical value; measure it on a metal foil and pass --s02-from FOIL.result.json (or --s02)']);
+  });
+
+  it('repeated elements get numbered parameter names', async () => {
+    const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N', 'N:1:2.3'], s02: 0.9, recipeFile: recipeFile('two.json') });
+    expect(Object.keys(res.recipe.params)).toEqual(['s02', 'de0', 'n_n', 'dr_n', 'ss_n', 'n_n2', 'dr_n2', 'ss_n2']);
+    expect(res.recipe.datasets[0]!.paths.map((p) => p.degen)).toEqual(['n_n', 'n_n2']);
+  });
+
+  it('transform defaults: k 3 to min(12, end − 0.5) on a 0.5 grid, k-weight 2, hanning dk 1, R from the shells', () => {
+    expect(transformDefaults({}, 12.95, [2.17, 2.62])).toEqual({ kmin: 3, kmax: 12, kweight: 2, dk: 1, window: 'hanning', rmin: 1.5, rmax: 3.2, fitspace: 'r' });
+    expect(transformDefaults({}, 10.3, [1.6])).toEqual({ kmin: 3, kmax: 9.5, kweight: 2, dk: 1, window: 'hanning', rmin: 1, rmax: 2.2, fitspace: 'r' });
+    expect(transformDefaults({ kweight: [1, 2, 3], fitspace: 'k', rmin: 1.2 }, 14, [2.0])).toEqual({ kmin: 3, kmax: 12, kweight: [1, 2, 3], dk: 1, window: 'hanning', rmin: 1.2, rmax: 2.6, fitspace: 'k' });
+  });
+
+  it('default recipe file: SAMPLE without extension + .fitshell.recipe.json, beside the sample or in --out', () => {
+    expect(defaultRecipeFile('/data/ru_dualatom.xdi')).toBe('/data/ru_dualatom.fitshell.recipe.json');
+    expect(defaultRecipeFile('/data/ru_dualatom.xdi', '/out')).toBe('/out/ru_dualatom.fitshell.recipe.json');
+  });
+
+  it('file names in the recipe are relative to its folder when inside it', async () => {
+    const res = await fitShell(fits('ru_dualatom.chi'), { absorber: 'Ru', shells: ['N'], s02: 0.92, recipeFile: fits('sub/never-written.json') });
+    expect(res.recipe.datasets[0]!.file).toBe(fits('ru_dualatom.chi'));
+    const res2 = await fitShell(fits('ru_dualatom.chi'), { absorber: 'Ru', shells: ['N'], s02: 0.92, recipeFile: fits('x.json') });
+    expect(res2.recipe.datasets[0]!.file).toBe('ru_dualatom.chi');
+  });
+});
+
+describe('fitShell arguments', () => {
+  it('--shell forms: El, El:N, El:N:R, El::R; symbols in any case', () => {
+    expect(parseShellArg('N')).toEqual({ element: 'N' });
+    expect(parseShellArg('ru:0.8')).toEqual({ element: 'Ru', n: 0.8 });
+    expect(parseShellArg('O:4:1.95')).toEqual({ element: 'O', n: 4, r: 1.95 });
+    expect(parseShellArg('Pt::2.77')).toEqual({ element: 'Pt', r: 2.77 });
+  });
+
+  it.each([
+    ['Qq', "--shell 'Qq': unknown element 'Qq'; use an element symbol (N, O, Cu, Ru, ...)"],
+    ['N:x', "--shell 'N:x': the starting N must be a number ≥ 0, got 'x'"],
+    ['N:-1', "--shell 'N:-1': the starting N must be a number ≥ 0, got '-1'"],
+    ['N:4:9', "--shell 'N:4:9': the starting R must be a distance in Å from 0.5 to 6, got '9'"],
+    ['N:4:2:1', "--shell 'N:4:2:1': give an element, optionally with a starting N and R in Å: --shell N, --shell N:4, --shell N:4:2.05"],
+  ])('--shell %s is refused', (arg, message) => {
+    expect(() => parseShellArg(arg)).toThrow(new XafsError('EOPTION', message));
+  });
+
+  it('sample kind: χ(k) by its k column, μ(E) by a mu column or the one fluorescence/transmission choice', () => {
+    const notes: string[] = [];
+    expect(sampleKind(fits('ru_dualatom.chi'), undefined, notes)).toEqual({ kind: 'chi' });
+    expect(sampleKind(fits('cu_metal_rt.xdi'), undefined, notes)).toEqual({ kind: 'mu', mu: 'mutrans' });
+    expect(sampleKind(fits('cu_dualatom.xdi'), undefined, notes)).toEqual({ kind: 'mu', mu: 'ifluor/i0' });
+    expect(sampleKind(fits('cu_dualatom.xdi'), 'ifluor', notes)).toEqual({ kind: 'mu', mu: 'ifluor' });
+    expect(notes).toEqual(['μ(E) = ifluor/i0 (fluorescence: the only choice the columns of cu_dualatom.xdi leave); pass --mu to choose another']);
+  });
+});
