@@ -15,3 +15,4 @@ export { registerFeffPath, freeFeffPath, feffPathValid, pathChi, pathChiAt, sumP
 export { xanesEdges, noiseSigma, normalCdf, smoothDerivatives } from './xanes_edge';
 export { reduceInterp, reduceMerge, reduceRebin, reduceSpikeScores, reduceAlign, reduceEdgeSpline } from './reduce';
 export { nnls, symEigen, lcfRegister, lcfFree, lcfFit, lincomboLarch, pcaScaleLarch, pcaTrainKernel, tfaKernel, simplisma, mcrAls } from './lcf';
+export * from './wavelet';

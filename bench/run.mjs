@@ -29,9 +29,16 @@ const OUT_DIR = join(ROOT, 'bench', 'out');
 const OUT_FILE = join(OUT_DIR, 'latest.json');
 const BASELINE_FILE = join(ROOT, 'bench', 'baseline.json');
 
-const USAGE = `usage: node bench/run.mjs [--quick] [--json]
-  --quick   shorter batches and a 300-spectrum series (rough figures in a few seconds)
-  --json    print only the JSON report (also written to bench/out/latest.json)`;
+const USAGE = `usage: node bench/run.mjs [--quick] [--json] [--core]
+  --quick   shorter batches and a 300-spectrum series (rough figures in a few seconds); the topic
+            benches below run with --quick too
+  --json    print only the core JSON report (also written to bench/out/latest.json); no topic benches
+  --core    only the core figures (this file), not the topic benches
+
+After the core figures, the topic benches run one after another, each printing its own table and
+writing bench/out/<topic>.json: speed.mjs (per-step costs of the batch workloads), batch.mjs
+(issue 5: xafs batch over 10^4-10^5 generated spectra, 1 and 2 workers, peak RSS, truth),
+wavelet.mjs, fit-shell.mjs, feff.mjs.`;
 
 const argv = process.argv.slice(2);
 for (const a of argv) {
@@ -39,13 +46,14 @@ for (const a of argv) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (a !== '--quick' && a !== '--json') {
+  if (a !== '--quick' && a !== '--json' && a !== '--core') {
     console.error(`bench: unknown option '${a}'\n${USAGE}`);
     process.exit(2);
   }
 }
 const QUICK = argv.includes('--quick');
 const JSON_ONLY = argv.includes('--json');
+const CORE_ONLY = argv.includes('--core') || JSON_ONLY;
 
 if (!existsSync(DIST_INDEX) || !existsSync(CLI)) {
   console.error('bench: dist/ is missing; build first with `npm run build` (or run `npm run bench`, which builds)');
@@ -558,6 +566,17 @@ if (JSON_ONLY) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
   printReport(report);
+}
+
+// Topic benches, each a standalone program (run them alone for details; see their headers).
+if (!CORE_ONLY) {
+  for (const topic of ['speed', 'batch', 'wavelet', 'fit-shell', 'feff']) {
+    const file = join(ROOT, 'bench', `${topic}.mjs`);
+    if (!existsSync(file)) continue;
+    console.log(`\n=== bench/${topic}.mjs${QUICK ? ' --quick' : ''} ===`);
+    const r = spawnSync(process.execPath, [file, ...(QUICK ? ['--quick'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`bench/${topic}.mjs exited with ${r.status ?? r.signal}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

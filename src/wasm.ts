@@ -260,7 +260,8 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
 }
 
 function planFor(p: AutobkSolveInput): number {
-  const key = `${p.nk}|${p.kstep}|${p.irbkg}|${p.nfft}|${p.nclamp}|${p.ftwinKey}|${p.kraw.length}|${p.kraw[0]}|${p.kraw[p.kraw.length - 1]}|${p.knots.join(',')}`;
+  // the scalars; kraw and knots are compared value by value below (no string of them per call)
+  const key = `${p.nk}|${p.kstep}|${p.irbkg}|${p.nfft}|${p.nclamp}|${p.ftwinKey}|${p.kraw.length}|${p.knots.length}`;
   for (let i = plans.length - 1; i >= 0; i--) {
     const e = plans[i];
     if (e.key === key && sameArray(e.kraw, p.kraw) && sameArray(e.knots, p.knots)) {
@@ -519,6 +520,8 @@ export function symEigen(a: Float64Array, n: number): { values: Float64Array; ve
 
 /** Several (x, y) arrays as one pair of arrays and their start offsets: one crossing for all. */
 function concatXY(xs: Float64Array[], ys: Float64Array[]): { offsets: Int32Array; xcat: Float64Array; ycat: Float64Array } {
+  // one pair is its own concatenation (the glue copies it into WASM memory anyway)
+  if (xs.length === 1 && ys[0]!.length === xs[0]!.length) return { offsets: Int32Array.of(0, xs[0]!.length), xcat: xs[0]!, ycat: ys[0]! };
   const offsets = new Int32Array(xs.length + 1);
   xs.forEach((x, i) => (offsets[i + 1] = offsets[i]! + x.length));
   const xcat = new Float64Array(offsets[xs.length]!);
@@ -630,4 +633,23 @@ export function simplisma(D: Float64Array, ns: number, p: number, k: number, off
 export function mcrAlsKernel(D: Float64Array, ns: number, p: number, S0: Float64Array, k: number, closure: boolean, nonnegC: boolean, nonnegS: boolean, maxIter: number, tol: number) {
   const o = core.mcrAls(D, ns, p, S0, k, closure, nonnegC, nonnegS, maxIter, tol);
   return { iterations: o[0]!, lof: o[1]!, explainedVariance: o[2]!, converged: o[3] === 1, C: o.subarray(4, 4 + ns * k), S: o.subarray(4 + ns * k) };
+}
+
+// ---- Wavelet transforms (assembly/wavelet.ts) ------------------------------------------------
+
+/**
+ * Cauchy (kind 0, Larch cauchy_wavelet) or Morlet (kind 1) wavelet transform of x = k^w·χ on
+ * kstep·[0, x.length) (x.length ≤ nfft/2), nk output columns, rows r (Å). The wavelet spectra of
+ * a grid are kept in WASM memory between calls (a few grids). {mag, re, im} row-major nr × nk.
+ */
+export function waveletKernel(kind: 0 | 1, x: Float64Array, nk: number, r: Float64Array, kstep: number, nfft: number, eta: number, sigma: number, wantComplex: boolean): { mag: Float64Array; re?: Float64Array; im?: Float64Array } {
+  const o = core.waveletTransform(kind, x, nk, r, kstep, nfft, eta, sigma, wantComplex);
+  const plane = r.length * nk;
+  if (!wantComplex) return { mag: o };
+  return { mag: o.subarray(0, plane), re: o.subarray(plane, 2 * plane), im: o.subarray(2 * plane) };
+}
+
+/** Frees the wavelet spectra kept by waveletKernel. */
+export function waveletFree(): void {
+  core.waveletFree();
 }
