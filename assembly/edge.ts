@@ -2,7 +2,7 @@
 import { itrunc } from './util';
 
 /** numpy.gradient in index space: central differences inside, one-sided at the ends. */
-function gradIdx(y: Float64Array, n: i32, out: Float64Array): void {
+export function gradIdx(y: Float64Array, n: i32, out: Float64Array): void {
   if (n < 2) {
     if (n == 1) unchecked((out[0] = 0.0));
     return;

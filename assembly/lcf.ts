@@ -60,6 +60,14 @@ class Std {
 
 class StdSet {
   stds: Array<Std> = [];
+  /** Per standard: the index of the first standard with the same abscissae (value for value). */
+  grid: Array<i32> = [];
+}
+
+function sameAbscissae(a: Std, b: Std): bool {
+  if (a.n != b.n) return false;
+  for (let i = 0; i < a.n; i++) if (unchecked(a.x[i]) != unchecked(b.x[i])) return false;
+  return true;
 }
 
 const sets: Array<StdSet | null> = [];
@@ -79,7 +87,16 @@ export function lcfRegister(x: Float64Array, y: Float64Array, offsets: Int32Arra
       unchecked((xi[j] = x[a + j]));
       unchecked((yi[j] = y[a + j]));
     }
-    s.stds.push(new Std(xi, yi));
+    const st = new Std(xi, yi);
+    let g = s.stds.length;
+    for (let q = 0; q < s.stds.length; q++) {
+      if (sameAbscissae(s.stds[q], st)) {
+        g = q;
+        break;
+      }
+    }
+    s.stds.push(st);
+    s.grid.push(g);
   }
   for (let h = 0; h < sets.length; h++) {
     if (sets[h] === null) {
@@ -139,6 +156,33 @@ function splineAtShift(st: Std, xd: Float64Array, m: i32, d: f64, out: Float64Ar
   }
 }
 
+/**
+ * splineAtShift for k standards on the same abscissae, all shifted by d: the interval and t of
+ * each point are found once and serve every standard (the same values, so the same numbers).
+ * Column q of A (from q·m) gets standard stds[q].
+ */
+function splinesAtShiftShared(stds: StaticArray<Std>, k: i32, xd: Float64Array, m: i32, d: f64, A: Float64Array): void {
+  const st0 = unchecked(stds[0]);
+  const n = st0.n;
+  const px = st0.x.dataStart;
+  const pxd = xd.dataStart;
+  const pa = A.dataStart;
+  let j = m > 0 ? locateFirst(px, n, load<f64>(pxd) - d) : 0;
+  for (let i = 0; i < m; i++) {
+    const v = load<f64>(pxd + (<usize>i << 3)) - d;
+    j = locate(px, n, v, j);
+    const o = <usize>j << 3;
+    const t = v - load<f64>(px + o);
+    for (let q = 0; q < k; q++) {
+      const st = unchecked(stds[q]);
+      store<f64>(
+        pa + (<usize>(q * m + i) << 3),
+        load<f64>(st.y.dataStart + o) + t * (load<f64>(st.b.dataStart + o) + t * (load<f64>(st.c.dataStart + o) + t * load<f64>(st.d.dataStart + o))),
+      );
+    }
+  }
+}
+
 /** First derivative of the standard at xd[i] − d. */
 function splineDerivAtShift(st: Std, xd: Float64Array, m: i32, d: f64, out: Float64Array): void {
   const n = st.n;
@@ -156,6 +200,62 @@ function splineDerivAtShift(st: Std, xd: Float64Array, m: i32, d: f64, out: Floa
     const t = v - load<f64>(px + o);
     store<f64>(po + (<usize>i << 3), load<f64>(pb + o) + t * (2.0 * load<f64>(pc + o) + 3.0 * t * load<f64>(pd + o)));
   }
+}
+
+/**
+ * gramInto for two standards in one pass over the points: the six dot products (AᵀA, Aᵀy, yᵀy)
+ * each with dotAt's two partial sums (even and odd points) added in dotAt's order, so the same
+ * numbers as six dotAt calls.
+ */
+function gram2(A: Float64Array, y: Float64Array, m: i32, G: Float64Array, c: Float64Array): f64 {
+  const pa = A.dataStart;
+  const pb = A.dataStart + (<usize>m << 3);
+  const py = y.dataStart;
+  let aa0 = 0.0, aa1 = 0.0, ab0 = 0.0, ab1 = 0.0, bb0 = 0.0, bb1 = 0.0;
+  let ay0 = 0.0, ay1 = 0.0, by0 = 0.0, by1 = 0.0, yy0 = 0.0, yy1 = 0.0;
+  let r = 0;
+  for (; r + 1 < m; r += 2) {
+    const o0 = <usize>r << 3;
+    const o1 = <usize>(r + 1) << 3;
+    const a0 = load<f64>(pa + o0);
+    const a1 = load<f64>(pa + o1);
+    const b0 = load<f64>(pb + o0);
+    const b1 = load<f64>(pb + o1);
+    const y0 = load<f64>(py + o0);
+    const y1 = load<f64>(py + o1);
+    aa0 += a0 * a0;
+    aa1 += a1 * a1;
+    ab0 += a0 * b0;
+    ab1 += a1 * b1;
+    bb0 += b0 * b0;
+    bb1 += b1 * b1;
+    ay0 += a0 * y0;
+    ay1 += a1 * y1;
+    by0 += b0 * y0;
+    by1 += b1 * y1;
+    yy0 += y0 * y0;
+    yy1 += y1 * y1;
+  }
+  if (r < m) {
+    const o0 = <usize>r << 3;
+    const a0 = load<f64>(pa + o0);
+    const b0 = load<f64>(pb + o0);
+    const y0 = load<f64>(py + o0);
+    aa0 += a0 * a0;
+    ab0 += a0 * b0;
+    bb0 += b0 * b0;
+    ay0 += a0 * y0;
+    by0 += b0 * y0;
+    yy0 += y0 * y0;
+  }
+  const ab = ab0 + ab1;
+  unchecked((G[0] = aa0 + aa1));
+  unchecked((G[1] = ab));
+  unchecked((G[2] = ab));
+  unchecked((G[3] = bb0 + bb1));
+  unchecked((c[0] = ay0 + ay1));
+  unchecked((c[1] = by0 + by1));
+  return yy0 + yy1;
 }
 
 /**
@@ -179,6 +279,8 @@ class LcfProblem extends Residual {
   delta: Float64Array;
   ws: NnlsWork;
   status: i32 = 0;
+  /** The standards in fit order when they share their abscissae and one shift (else null). */
+  shared: StaticArray<Std> | null = null;
 
   constructor(set: StdSet, which: Int32Array, mmax: i32, sumToOne: bool, shiftMode: i32, shiftMax: f64) {
     super();
@@ -196,6 +298,16 @@ class LcfProblem extends Residual {
     this.delta = new Float64Array(k);
     this.ws = new NnlsWork(k);
     this.n = shiftMode == 0 ? 0 : shiftMode == 1 ? 1 : k;
+    if (shiftMode != 2 && k > 1) {
+      let same = true;
+      const g0 = set.grid[unchecked(which[0])];
+      for (let j = 1; j < k; j++) if (set.grid[unchecked(which[j])] != g0) same = false;
+      if (same) {
+        const sh = new StaticArray<Std>(k);
+        for (let j = 0; j < k; j++) unchecked((sh[j] = set.stds[unchecked(which[j])]));
+        this.shared = sh;
+      }
+    }
   }
 
   /** Points this problem fits (x ascending). */
@@ -216,10 +328,14 @@ class LcfProblem extends Residual {
   solve(f: Float64Array): void {
     const m = this.m;
     const k = this.k;
-    for (let j = 0; j < k; j++) {
-      splineAtShift(this.set.stds[unchecked(this.which[j])], this.xd, m, this.shiftOf(j), this.A, j * m);
+    const shared = this.shared;
+    if (shared !== null) splinesAtShiftShared(shared, k, this.xd, m, this.shiftOf(0), this.A);
+    else {
+      for (let j = 0; j < k; j++) {
+        splineAtShift(this.set.stds[unchecked(this.which[j])], this.xd, m, this.shiftOf(j), this.A, j * m);
+      }
     }
-    const bb = gramInto(this.A, this.yd, m, k, this.G, this.c);
+    const bb = k == 2 ? gram2(this.A, this.yd, m, this.G, this.c) : gramInto(this.A, this.yd, m, k, this.G, this.c);
     this.status = nnlsGram(this.G, this.c, bb, k, this.sumToOne, this.w, this.ws);
     const pf = f.dataStart;
     const py = this.yd.dataStart;

@@ -8,11 +8,18 @@
 export function lstsqInPlace(A: Float64Array, b: Float64Array, m: i32, n: i32): Float64Array {
   const x = new Float64Array(n);
   const diag = new Float64Array(n);
+  // dot products of the reflector with the later columns (and b, at index n): each accumulates
+  // over rows i = k … m−1 in that order, as one column at a time would, so the numbers are the
+  // same; one pass over the rows serves every column (row-major A is read contiguously)
+  const dots = new Float64Array(n + 1);
+  const pa = A.dataStart;
+  const pb = b.dataStart;
+  const pd = dots.dataStart;
   const kmax = n < m ? n : m;
   for (let k = 0; k < kmax; k++) {
     let norm = 0.0;
     for (let i = k; i < m; i++) {
-      const v = unchecked(A[i * n + k]);
+      const v = load<f64>(pa + ((<usize>(i * n + k)) << 3));
       norm += v * v;
     }
     norm = Math.sqrt(norm);
@@ -26,21 +33,36 @@ export function lstsqInPlace(A: Float64Array, b: Float64Array, m: i32, n: i32): 
     unchecked((A[k * n + k] = akk - alpha));
     let vnorm2 = 0.0;
     for (let i = k; i < m; i++) {
-      const v = unchecked(A[i * n + k]);
+      const v = load<f64>(pa + ((<usize>(i * n + k)) << 3));
       vnorm2 += v * v;
     }
     unchecked((diag[k] = alpha));
     if (vnorm2 == 0.0) continue;
-    for (let j = k + 1; j < n; j++) {
-      let s = 0.0;
-      for (let i = k; i < m; i++) s += unchecked(A[i * n + k]) * unchecked(A[i * n + j]);
-      const f = (2.0 * s) / vnorm2;
-      for (let i = k; i < m; i++) unchecked((A[i * n + j] -= f * A[i * n + k]));
+    for (let j = k + 1; j <= n; j++) store<f64>(pd + (<usize>j << 3), 0.0);
+    for (let i = k; i < m; i++) {
+      const row = pa + (<usize>(i * n) << 3);
+      const vk = load<f64>(row + (<usize>k << 3));
+      for (let j = k + 1; j < n; j++) {
+        const o = pd + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) + vk * load<f64>(row + (<usize>j << 3)));
+      }
+      const o = pd + (<usize>n << 3);
+      store<f64>(o, load<f64>(o) + vk * load<f64>(pb + (<usize>i << 3)));
     }
-    let s = 0.0;
-    for (let i = k; i < m; i++) s += unchecked(A[i * n + k]) * unchecked(b[i]);
-    const f = (2.0 * s) / vnorm2;
-    for (let i = k; i < m; i++) unchecked((b[i] -= f * A[i * n + k]));
+    for (let j = k + 1; j <= n; j++) {
+      const o = pd + (<usize>j << 3);
+      store<f64>(o, (2.0 * load<f64>(o)) / vnorm2);
+    }
+    for (let i = k; i < m; i++) {
+      const row = pa + (<usize>(i * n) << 3);
+      const vk = load<f64>(row + (<usize>k << 3));
+      for (let j = k + 1; j < n; j++) {
+        const o = row + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) - load<f64>(pd + (<usize>j << 3)) * vk);
+      }
+      const o = pb + (<usize>i << 3);
+      store<f64>(o, load<f64>(o) - load<f64>(pd + (<usize>n << 3)) * vk);
+    }
   }
   // back substitution with R (diag in diag[], upper part in A)
   for (let k = kmax - 1; k >= 0; k--) {

@@ -209,12 +209,25 @@ export function noiseSigma(x: Float64Array, y: Float64Array): f64 {
   const n = x.length;
   if (n < 3) return NaN;
   const r = new Float64Array(n - 2);
+  // on a uniform stretch the steps repeat exactly: wa, wb and √(1 + wa² + wb²) are then the same
+  // numbers as at the previous point, computed once
+  let dLast = NaN;
+  let hLast = NaN;
+  let wa = NaN;
+  let wb = NaN;
+  let root = NaN;
   for (let i = 1; i < n - 1; i++) {
     const h = unchecked(x[i + 1]) - unchecked(x[i - 1]);
-    const wa = (unchecked(x[i + 1]) - unchecked(x[i])) / h;
-    const wb = 1.0 - wa;
+    const d = unchecked(x[i + 1]) - unchecked(x[i]);
+    if (d != dLast || h != hLast) {
+      dLast = d;
+      hLast = h;
+      wa = d / h;
+      wb = 1.0 - wa;
+      root = Math.sqrt(1.0 + wa * wa + wb * wb);
+    }
     const ri = unchecked(y[i]) - (wa * unchecked(y[i - 1]) + wb * unchecked(y[i + 1]));
-    unchecked((r[i - 1] = Math.abs(ri) / Math.sqrt(1.0 + wa * wa + wb * wb)));
+    unchecked((r[i - 1] = Math.abs(ri) / root));
   }
   const m = n - 2;
   let med = select(r, m, m >> 1);

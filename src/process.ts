@@ -149,7 +149,10 @@ const DUP_TINY = 1e-7;
  * μ(E) becomes infinite. Refused with a pointer to --energy.
  */
 function checkEnergySpread(energy: Float64Array): void {
-  const sorted = Float64Array.from(energy).sort();
+  // a scan in order is its own sorted copy (only ±0 could swap places, which changes no step)
+  let ascending = true;
+  for (let i = 1; i < energy.length && ascending; i++) if (!(energy[i]! >= energy[i - 1]!)) ascending = false;
+  const sorted = ascending ? energy : Float64Array.from(energy).sort();
   let distinct = sorted.length > 0 ? 1 : 0;
   for (let i = 1; i < sorted.length; i++) if (sorted[i]! - sorted[i - 1]! >= DUP_TINY) distinct++;
   if (distinct < MIN_DISTINCT) {
@@ -195,7 +198,8 @@ function checkEdge(energy: Float64Array, mu: Float64Array, pre: PreEdgeResult, e
   const signed = pre.postEdgeCurve[ie0]! - pre.preEdgeLine[ie0]!;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of mu) {
+  for (let i = 0; i < mu.length; i++) {
+    const v = mu[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -277,6 +281,11 @@ function checkFiniteResults(res: ProcessResult): void {
   }
   const units: Record<string, string> = { E: 'eV', k: 'Å⁻¹', R: 'Å', q: 'Å⁻¹' };
   for (const [name, what, values, axis, grid] of resultArrays(res)) {
+    // a finite sum means every value is finite (a NaN or ±inf makes the sum NaN or ±inf); only
+    // otherwise (or on an overflow of the sum) are the values looked at one by one
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i]!;
+    if (Number.isFinite(sum)) continue;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (!Number.isFinite(v)) {

@@ -7,53 +7,97 @@
 import { XafsError } from '../errors.js';
 import type { Column, ColumnFile } from '../types.js';
 import { beamlineLabels } from './beamlines.js';
-import { fixVarname, parseRow, pySplit, pyStrip, rowValue, sourceText, splitRow, type TextSource } from './text.js';
+import { fixVarname, isBlank, parseRowInto, pySplit, pyStrip, rowValue, RowSink, sourceText, splitRow, type TextSource } from './text.js';
 
 /** Larch read_ascii COMMENTCHARS: one of these leading a header line is dropped before `key: value`. */
 const COMMENT_CHARS = '#;%*!$';
 /** Larch set_array_labels: names that clash with group members get `_a`, `_b`, ... */
 const RESERVED = new Set(['data', 'array_labels', 'filename', 'attrs', 'header', 'footer']);
 
-interface DataRow {
-  values: number[];
-  line: number;
-}
-
 interface Sections {
   header: { text: string; line: number }[];
-  rows: DataRow[];
+  /** The data rows in file order: row r holds values[start[r] … start[r] + count[r]) and sits on line[r]. */
+  nrows: number;
+  values: Float64Array;
+  start: Int32Array;
+  count: Int32Array;
+  line: Int32Array;
   footer: string[];
 }
 
 /**
+ * Buffers reused from one file to the next (parsing is synchronous, and the values are copied
+ * into the columns before parseColumnText returns): a new 32 kB buffer per file was most of the
+ * reader's garbage.
+ */
+const scratch = { sink: new RowSink(), rStart: new Int32Array(1024), rCount: new Int32Array(1024), rLine: new Int32Array(1024) };
+/** Rows (and 8 values per row) above which the grown buffers are not kept. */
+const SCRATCH_KEEP = 1 << 15;
+
+/**
  * Larch read_ascii section detection, bottom-up: FOOTER until the first line whose words all
  * read as numbers (or dates), then DATA until the first line with any other word; everything
- * above is HEADER. Empty lines are skipped everywhere.
+ * above is HEADER. Empty lines are skipped everywhere. Works on the text in place (line offsets,
+ * no line strings for the data block), the rows' numbers going into one flat array.
  */
-function splitSections(lines: string[]): Sections {
+function splitSections(text: string): Sections {
   const header: Sections['header'] = [];
-  const rows: DataRow[] = [];
   const footer: string[] = [];
+  // line i is text[ls[i], le[i]): the lines of text.split('\n')
+  const nl: number[] = [];
+  for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) nl.push(p);
+  const nlines = nl.length + 1;
+  const sink = scratch.sink;
+  sink.nvalues = 0;
+  // rows bottom-up, reversed at the end
+  let cap = scratch.rStart.length;
+  let rStart = scratch.rStart;
+  let rCount = scratch.rCount;
+  let rLine = scratch.rLine;
+  let nrows = 0;
   let section: 'FOOTER' | 'DATA' | 'HEADER' = 'FOOTER';
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = pyStrip(lines[i]!);
-    if (line.length < 1) continue;
+  for (let i = nlines - 1; i >= 0; i--) {
+    const a = i === 0 ? 0 : nl[i - 1]! + 1;
+    const b = i === nlines - 1 ? text.length : nl[i]!;
     if (section === 'HEADER') {
-      header.push({ text: line, line: i + 1 });
+      const line = pyStrip(text.slice(a, b));
+      if (line.length > 0) header.push({ text: line, line: i + 1 });
       continue;
     }
-    const values = parseRow(line);
-    const allNumbers = values !== null;
+    if (isBlank(text, a, b)) continue;
+    const first = sink.nvalues;
+    const count = parseRowInto(text, a, b, sink);
+    const allNumbers = count >= 0;
     if (section === 'FOOTER' && allNumbers) section = 'DATA';
     else if (section === 'DATA' && !allNumbers) section = 'HEADER';
-    if (section === 'FOOTER') footer.push(line);
-    else if (section === 'HEADER') header.push({ text: line, line: i + 1 });
-    else rows.push({ values: values!, line: i + 1 });
+    if (section === 'FOOTER') footer.push(pyStrip(text.slice(a, b)));
+    else if (section === 'HEADER') header.push({ text: pyStrip(text.slice(a, b)), line: i + 1 });
+    else {
+      if (nrows === cap) {
+        cap *= 2;
+        const grow = (x: Int32Array) => {
+          const y = new Int32Array(cap);
+          y.set(x);
+          return y;
+        };
+        rStart = grow(rStart);
+        rCount = grow(rCount);
+        rLine = grow(rLine);
+      }
+      rStart[nrows] = first;
+      rCount[nrows] = count;
+      rLine[nrows] = i + 1;
+      nrows++;
+    }
   }
   header.reverse();
-  rows.reverse();
   footer.reverse();
-  return { header, rows, footer };
+  // keep the grown buffers for the next file, unless a huge file made them large
+  if (cap <= SCRATCH_KEEP) Object.assign(scratch, { rStart, rCount, rLine });
+  const start = rStart.slice(0, nrows).reverse();
+  const count = rCount.slice(0, nrows).reverse();
+  const line = rLine.slice(0, nrows).reverse();
+  return { header, nrows, values: sink.values, start, count, line, footer };
 }
 
 /**
@@ -77,7 +121,7 @@ function looksLikeBrokenRow(text: string, ncol: number): { index: number; token:
 }
 
 function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
-  const { header, rows } = sections;
+  const { header } = sections;
   // the run of header lines just above the block that are data rows or broken data rows
   const run: { line: number; broken: { index: number; token: string } | null }[] = [];
   for (let h = header.length - 1; h >= 0; h--) {
@@ -96,7 +140,7 @@ function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
   const firstData = run.findIndex((r) => r.broken === null);
   const bad = firstData < 0 ? undefined : run.slice(firstData).find((r) => r.broken !== null);
   if (bad) {
-    const last = rows[rows.length - 1]!.line;
+    const last = sections.line[sections.nrows - 1]!;
     throw new XafsError(
       'ENUMBER',
       `${path} line ${bad.line}, column ${bad.broken!.index + 1}: '${bad.broken!.token}' is not a number ` +
@@ -151,21 +195,25 @@ function finalLabels(raw: string[] | null, ncol: number): string[] {
   return labels;
 }
 
-/** Parse column-file text (shared by readAscii and readXdi). */
-export function parseColumnText(src: TextSource): ColumnFile {
+/**
+ * Parse column-file text (shared by readAscii and readXdi). `attrs` false skips the header
+ * attributes (metadata left empty): readXdi replaces them with the XDI fields.
+ */
+export function parseColumnText(src: TextSource, attrs = true): ColumnFile {
   const { text, path } = src;
   if (text.trim().length === 0) {
     throw new XafsError('EFORMAT', `${path} is empty; expected rows of numbers below a header`);
   }
-  const sections = splitSections(text.split('\n'));
-  const { rows } = sections;
-  if (rows.length === 0) {
+  const sections = splitSections(text);
+  const { nrows, values: flat, start, count } = sections;
+  if (nrows === 0) {
     throw new XafsError(
       'EFORMAT',
       `${path}: no block of numbers found; a column file needs rows of numbers (one point per line) below its header`,
     );
   }
-  const ncol = rows.reduce((m, r) => Math.max(m, r.values.length), 0);
+  let ncol = 0;
+  for (let r = 0; r < nrows; r++) if (count[r]! > ncol) ncol = count[r]!;
   if (ncol === 0) {
     throw new XafsError('EFORMAT', `${path}: the data block holds no numbers (only separators)`);
   }
@@ -175,21 +223,22 @@ export function parseColumnText(src: TextSource): ColumnFile {
   const hint = beamlineLabels(header, ncol);
   const labels = finalLabels(hint.labels, ncol);
   const columns: Column[] = labels.map((label, c) => {
-    const values = new Float64Array(rows.length);
+    const values = new Float64Array(nrows);
     // Larch pads short rows with NaN (read_ascii: rows are extended to the widest row)
-    for (let r = 0; r < rows.length; r++) values[r] = rows[r]!.values[c] ?? NaN;
+    for (let r = 0; r < nrows; r++) values[r] = c < count[r]! ? flat[start[r]! + c]! : NaN;
     return { label, values };
   });
+  if (flat.length > 8 * SCRATCH_KEEP) scratch.sink = new RowSink();
   const file: ColumnFile = {
     format: 'ascii',
     path,
     labels,
     columns,
-    metadata: headerAttrs(header),
+    metadata: attrs ? headerAttrs(header) : {},
     comments: [],
     header,
     footer: sections.footer,
-    rowLines: rows.map((r) => r.line),
+    rowLines: Array.from(sections.line),
     beamline: hint.beamline,
   };
   if (hint.energyColumn !== undefined && hint.energyColumn !== 1) file.energyColumn = hint.energyColumn;

@@ -3,6 +3,7 @@
  * They reproduce the Python string and number rules that Larch 0.9.58 relies on, because
  * labels, header keys and "is this a number" decisions must come out the same as in Larch.
  */
+import { Buffer, isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { XafsError } from '../errors.js';
@@ -391,6 +392,127 @@ export function parseRow(line: string): number[] | null {
   return out;
 }
 
+/**
+ * Growable storage for the rows of a data block, filled by parseRowInto: the values of all rows
+ * one after the other, and per row its first value and its number of values.
+ */
+export class RowSink {
+  values = new Float64Array(4096);
+  nvalues = 0;
+  /** Values of the row being parsed (committed by parseRowInto when the row is all numbers). */
+  private start = 0;
+
+  push(v: number): void {
+    if (this.nvalues === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.nvalues++] = v;
+  }
+
+  begin(): void {
+    this.start = this.nvalues;
+  }
+
+  /** Drops the values of the row being parsed. */
+  discard(): void {
+    this.nvalues = this.start;
+  }
+}
+
+/**
+ * parseRow on text[a, b) without slicing the line: appends the row's values to sink and returns
+ * their number, or −1 (nothing appended) as soon as a word is neither a number nor a date.
+ * The same words, values and decisions as parseRow(text.slice(a, b)).
+ */
+export function parseRowInto(text: string, a: number, b: number, sink: RowSink): number {
+  sink.begin();
+  let i = a;
+  let count = 0;
+  while (i < b) {
+    let c = text.charCodeAt(i);
+    while (isSep(c)) {
+      if (++i >= b) return count;
+      c = text.charCodeAt(i);
+    }
+    const start = i;
+    // fastDecimal fused with the word scan: one pass over the characters of a plain decimal
+    let neg = false;
+    if (c === 0x2d || c === 0x2b) {
+      neg = c === 0x2d;
+      c = ++i < b ? text.charCodeAt(i) : 0x20;
+    }
+    let mant = 0;
+    let digits = 0;
+    let frac = 0;
+    let sawDigit = false;
+    let sawPoint = false;
+    let v = NaN;
+    for (;;) {
+      if (c >= 0x30 && c <= 0x39) {
+        sawDigit = true;
+        if (mant !== 0 || c !== 0x30) digits++;
+        mant = mant * 10 + (c - 0x30);
+        if (sawPoint) frac++;
+      } else if (c === 0x2e && !sawPoint) sawPoint = true;
+      else break;
+      c = ++i < b ? text.charCodeAt(i) : 0x20;
+    }
+    if (sawDigit && digits <= 15) {
+      if (i >= b || isSep(c)) {
+        if (frac === 0) v = mant;
+        else if (frac <= 22) v = mant / POW10[frac]!;
+        if (neg) v = -v;
+      } else if (c === 0x65 || c === 0x45) {
+        c = ++i < b ? text.charCodeAt(i) : 0x20;
+        let eneg = false;
+        if (c === 0x2d || c === 0x2b) {
+          eneg = c === 0x2d;
+          c = ++i < b ? text.charCodeAt(i) : 0x20;
+        }
+        let exp = 0;
+        let edigits = 0;
+        while (c >= 0x30 && c <= 0x39 && exp <= 1000) {
+          exp = exp * 10 + (c - 0x30);
+          edigits++;
+          c = ++i < b ? text.charCodeAt(i) : 0x20;
+        }
+        // anything else in the word (or a huge exponent) is left to the exact rules below
+        if (edigits > 0 && (i >= b || isSep(c))) {
+          const e10 = (eneg ? -exp : exp) - frac;
+          if (e10 === 0) v = mant;
+          else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
+          else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
+          if (neg) v = -v;
+        }
+      }
+    }
+    // not a plain decimal: the exact rules on the whole word
+    if (Number.isNaN(v)) {
+      while (i < b && !isSep(text.charCodeAt(i))) i++;
+      v = fastDecimal(text, start, i);
+      if (Number.isNaN(v)) {
+        const w = rowValue(text.slice(start, i));
+        if (w === null) {
+          sink.discard();
+          return -1;
+        }
+        v = w;
+      }
+    }
+    sink.push(v);
+    count++;
+  }
+  return count;
+}
+
+/** True when text[a, b) holds only Python whitespace (pyStrip would leave nothing). */
+export function isBlank(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (!isPyWs(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** A word separator of a data row: Python whitespace or a comma. */
 function isSep(c: number): boolean {
   return c === 0x2c || isPyWs(c);
@@ -448,9 +570,12 @@ export function readPlainBytes(path: string): Uint8Array {
 export function decodeBytes(bytes: Uint8Array): { text: string; latin1: boolean } {
   let text: string;
   let latin1 = false;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  if (isUtf8(bytes)) {
+    // what TextDecoder('utf-8', {fatal: true}) gives (it drops one leading byte-order mark),
+    // by Node's faster decoder for input already known to be valid
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.length - bom).toString('utf8');
+  } else {
     text = new TextDecoder('latin1').decode(bytes);
     latin1 = true;
   }
@@ -460,7 +585,12 @@ export function decodeBytes(bytes: Uint8Array): { text: string; latin1: boolean 
 
 /** Text (UTF-8, else Latin-1) with CR/CRLF normalised to LF (Larch read_ascii), a byte-order mark dropped. */
 export function decodeText(bytes: Uint8Array): string {
-  return decodeBytes(bytes).text.replace(/\r\n?/g, '\n');
+  return lf(decodeBytes(bytes).text);
+}
+
+/** CR and CRLF to LF; the text itself (no copy, no regex pass) when it holds no CR. */
+function lf(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
 }
 
 /** Text input for the readers: a path to read, or text already in memory with its name. */
@@ -471,5 +601,5 @@ export interface TextSource {
 
 export function sourceText(input: string | TextSource): TextSource {
   if (typeof input === 'string') return { text: decodeText(readPlainBytes(input)), path: input };
-  return { text: input.text.replace(/\r\n?/g, '\n'), path: input.path };
+  return { text: lf(input.text), path: input.path };
 }

@@ -39,19 +39,29 @@ export function xdiColumnSpec(value: string): { name: string; units?: string } {
  */
 export function readXdi(input: string | TextSource): ColumnFile {
   const src = sourceText(input);
-  const lines = src.text.split('\n');
-  const m = XDI_FIRST_LINE.exec((lines[0] ?? '').trim());
+  const text = src.text;
+  // the header lines one by one from the top (the data block below is parseColumnText's)
+  let pos = 0;
+  const nextLine = (): string | undefined => {
+    if (pos > text.length) return undefined;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(pos, end);
+    pos = end + 1;
+    return line;
+  };
+  const m = XDI_FIRST_LINE.exec((nextLine() ?? '').trim());
   if (!m) {
     throw new XafsError('EFORMAT', `${src.path} line 1: not an XDI file (expected '# XDI/1.0' on the first line)`);
   }
-  const file = parseColumnText(src);
+  const file = parseColumnText(src, false); // metadata: the XDI fields below
   file.format = 'xdi';
   file.xdiVersion = m[1]!;
   const metadata: Record<string, string> = {};
   const comments: string[] = [];
   let inComments = false;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  for (let raw = nextLine(); raw !== undefined; raw = nextLine()) {
+    const line = raw.trim();
     if (line.length === 0) continue;
     if (!line.startsWith('#')) break; // the data start: XDI headers are all comment lines
     const body = line.slice(1).trim();

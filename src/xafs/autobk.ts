@@ -1,6 +1,7 @@
 import { ETOK, KSTEP, KTOE, NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
-import { autobkSolve, ftwindowKernel, interpLinear, removeDups } from '../wasm.js';
+import { autobkSolve, ftwindowKernel, interpLinear } from '../wasm.js';
+import { dedupEnergy } from './dedup.js';
 import { preEdge, type PreEdgeOptions } from './preEdge.js';
 import { windowName } from './ftWindow.js';
 import { checkFinite, indexNearestSorted, indexOf, maxOf, minOf } from './util.js';
@@ -83,7 +84,8 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
   if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: background removal needs at least 10`);
   for (const name of ['rbkg', 'nknots', 'e0', 'edgeStep', 'kmin', 'kmax', 'kweight', 'dk', 'nfft', 'kstep', 'nclamp', 'clampLo', 'clampHi'] as const) {
-    checkFinite(`autobk ${name}`, options[name]);
+    const v = options[name];
+    if (v !== undefined && v !== null) checkFinite(`autobk ${name}`, v); // the name is built only for a given option
   }
   const kstep = options.kstep ?? KSTEP;
   const nfft = options.nfft ?? NFFT;
@@ -97,7 +99,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   if (kstep <= 0) throw new XafsError('EOPTION', `autobk kstep must be positive (got ${kstep})`);
   if (!Number.isInteger(nfft) || nfft < 16) throw new XafsError('EOPTION', `nfft must be a whole number ≥ 16 (got ${nfft})`);
 
-  const energy = removeDups(group.energy);
+  const energy = dedupEnergy(group.energy);
   let e0 = options.e0 ?? group.e0;
   let edgeStep = options.edgeStep ?? group.edgeStep;
   if (e0 !== undefined && (e0 < minOf(energy) || e0 > maxOf(energy))) e0 = undefined;
@@ -194,7 +196,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   if (kmax - kmin < 3) {
     warnings.push(`the background spline covers only k = ${kmin}–${kmax.toFixed(2)} Å⁻¹ (data end ${(kmax * kmax * KTOE).toFixed(0)} eV above e0): this looks like a XANES scan; χ(k) from it means little`);
   }
-  const bkg = Float64Array.from(mu);
+  const bkg = new Float64Array(mu);
   bkg.set(sol.bkg, ie0);
   const chie = new Float64Array(n);
   for (let i = ie0; i < ie0 + nmue; i++) chie[i] = (mu[i] - bkg[i]) / edgeStep;

@@ -1,6 +1,7 @@
 import { XafsError } from '../errors.js';
-import { dedupFindE0, preEdgeFit } from '../wasm.js';
-import { checkFinite, indexNearest, indexOf, maxOf, minOf, roundHalfEven } from './util.js';
+import { findE0Index, preEdgeFit } from '../wasm.js';
+import { dedupEnergy } from './dedup.js';
+import { checkFinite, indexNearest, indexNearestSorted, indexOf, maxOf, minOf, roundHalfEven } from './util.js';
 
 export interface PreEdgeOptions {
   /** Edge energy (eV). Snapped to the nearest grid point, as Larch does. @default find_e0 */
@@ -56,13 +57,42 @@ const MAX_NNORM = 5;
 
 /** Larch 0.9.58 pre_edge: normalization with Larch's automatic ranges (larch-conventions §1.2). */
 export function preEdge(group: { energy: Float64Array; mu: Float64Array }, options: PreEdgeOptions = {}): PreEdgeResult {
+  return preEdgeScan(group, options).result;
+}
+
+/**
+ * index_nearest on an ascending array: by bisection when the array is known to increase
+ * strictly (the same index as the linear scan), else the linear scan.
+ */
+function nearest(arr: Float64Array, v: number, increasing: boolean): number {
+  return increasing ? indexNearestSorted(arr, v) : indexNearest(arr, v);
+}
+
+function increasing(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (!(a[i] > a[i - 1])) return false;
+  return true;
+}
+
+function unchanged(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * pre_edge, also returning what it computed on the way (internal: for src/xanes/edge.ts): the
+ * de-duplicated energy (Larch remove_dups; the input array itself when that changes nothing, never
+ * to be modified) and e0's index in it.
+ */
+export function preEdgeScan(group: { energy: Float64Array; mu: Float64Array }, options: PreEdgeOptions = {}): { result: PreEdgeResult; energy: Float64Array; ie0: number } {
   const { energy: energyIn, mu } = group;
   const n = energyIn.length;
   if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
   if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: normalization needs at least 10`);
   for (const [name, v] of Object.entries(options)) if (name !== 'makeFlat') checkFinite(`--${name}`, v as number);
-  const scan = dedupFindE0(energyIn, mu);
-  const energy = scan.energy;
+  // Larch remove_dups (the energy itself when it changes nothing), then find_e0 on it
+  const energy = dedupEnergy(energyIn);
+  const scan = { energy, index: findE0Index(energy, mu) };
 
   let e0 = options.e0;
   if (e0 === undefined || e0 < energy[1] || e0 > energy[n - 2]) {
@@ -71,10 +101,15 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
     }
     e0 = energy[scan.index];
   }
-  const ie0 = indexNearest(energy, e0);
+  // remove_dups leaves the energy strictly increasing (unless it holds NaN or steps below the
+  // rounding of 1e-7 eV): then bisection and the ends give index_nearest, min and max exactly,
+  // and for the energy as given too when remove_dups left it unchanged
+  const inc = increasing(energy);
+  const inIncreasing = inc && unchanged(energyIn, energy);
+  const ie0 = nearest(energy, e0, inc);
   e0 = energy[ie0];
-  const emin = minOf(energy);
-  const emax = maxOf(energy);
+  const emin = inc ? energy[0] : minOf(energy);
+  const emax = inc ? energy[n - 1] : maxOf(energy);
 
   let pre1 = options.pre1 ?? (ie0 > 20 ? 5 * roundHalfEven((energy[1] - e0) / 5) : 2 * roundHalfEven((energy[1] - e0) / 2));
   pre1 = Math.max(pre1, emin - e0);
@@ -98,13 +133,13 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
   // pre-edge line over [p1, p2) and post-edge polynomial over [q1, q2): the index_nearest end
   // point is excluded (Larch slices); flat uses the energy as given, not de-duplicated
   const p1 = indexOf(energy, pre1 + e0);
-  let p2 = indexNearest(energy, pre2 + e0);
+  let p2 = nearest(energy, pre2 + e0, inc);
   if (p2 - p1 < 2) p2 = Math.min(n, p1 + 2);
   const q1 = indexOf(energy, norm1 + e0);
-  let q2 = indexNearest(energy, norm2 + e0);
+  let q2 = nearest(energy, norm2 + e0, inc);
   if (q2 - q1 < 2) q2 = Math.min(n, q1 + 2);
   const f1 = indexOf(energyIn, norm1 + e0);
-  let f2 = indexNearest(energyIn, norm2 + e0);
+  let f2 = nearest(energyIn, norm2 + e0, inIncreasing);
   if (f2 - f1 < 2) f2 = Math.min(n, f1 + 2);
   const fit = preEdgeFit({
     energy,
@@ -117,7 +152,7 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
     nvict,
     step: options.step,
     flat: [f1, f2],
-    fie0: indexNearest(energyIn, e0),
+    fie0: nearest(energyIn, e0, inIncreasing),
     makeFlat: options.makeFlat !== false,
   });
   const edgeStep = fit.edgeStep;
@@ -127,7 +162,7 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
   const { norm, flat, dmude, d2mude, slope, offset, normCoefs } = fit;
   const preLine = fit.preLine;
   const post = fit.postEdge;
-  return {
+  const result: PreEdgeResult = {
     e0,
     edgeStep,
     norm,
@@ -138,4 +173,5 @@ export function preEdge(group: { energy: Float64Array; mu: Float64Array }, optio
     postEdgeCurve: post,
     preEdge: { pre1, pre2, norm1, norm2, nnorm, nvict, slope, offset, normCoefs },
   };
+  return { result, energy, ie0 };
 }

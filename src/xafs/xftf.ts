@@ -52,7 +52,10 @@ export function xftf(group: { k: Float64Array; chi: Float64Array }, options: Xft
   const { k, chi } = group;
   if (k.length !== chi.length) throw new XafsError('EOPTION', `k and chi differ in length (${k.length} and ${chi.length})`);
   if (k.length < 2) throw new XafsError('ETOOFEW', 'χ(k) needs at least 2 points for a Fourier transform');
-  for (const name of ['kmin', 'kmax', 'kweight', 'dk', 'dk2', 'rmaxOut', 'nfft', 'kstep'] as const) checkFinite(`xftf ${name}`, options[name]);
+  for (const name of ['kmin', 'kmax', 'kweight', 'dk', 'dk2', 'rmaxOut', 'nfft', 'kstep'] as const) {
+    const v = options[name];
+    if (v !== undefined && v !== null) checkFinite(`xftf ${name}`, v);
+  }
   const kstep = options.kstep ?? KSTEP;
   const nfft = options.nfft ?? NFFT;
   const kmin = options.kmin ?? 0;

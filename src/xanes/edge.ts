@@ -36,8 +36,8 @@
  * of norm (or flat) within 15 eV above e0, computed in the same kernel call.
  */
 import { XafsError } from '../errors.js';
-import { preEdge, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
-import { EDGE_KERNEL, findE0Index, removeDups, xanesEdges } from '../wasm.js';
+import { preEdgeScan, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
+import { EDGE_KERNEL, findE0Index, xanesEdges } from '../wasm.js';
 import { whiteLineFromKernel, type WhiteLine, type WhiteLineOptions } from './whiteline.js';
 
 export type { WhiteLine, WhiteLineOptions } from './whiteline.js';
@@ -157,16 +157,18 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
 
 /** Larch pre_edge on the spectrum, with the de-duplicated energy and find_e0's index. */
 export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64Array }, preEdgeOptions: Omit<PreEdgeOptions, 'e0'> = {}): NormalizedSpectrum {
-  let pre: PreEdgeResult;
+  let scan: ReturnType<typeof preEdgeScan>;
   try {
-    pre = preEdge(spectrum, preEdgeOptions);
+    scan = preEdgeScan(spectrum, preEdgeOptions);
   } catch (e) {
     // the edge methods take no e0: drop that remedy from the normalization's messages
     if (e instanceof XafsError && e.code === 'ENOEDGE') throw new XafsError(e.code, e.message.replace(/,? or pass --e0 E/, ''), e.exitCode);
     throw e;
   }
-  const energy = removeDups(spectrum.energy);
-  // pre_edge without e0 uses find_e0 after remove_dups: e0 is that grid point (energies strictly increase)
+  const pre = scan.result;
+  // pre_edge without e0 uses find_e0 after remove_dups: e0 is that grid point, the first index
+  // holding it (as energy.indexOf(e0) finds it)
+  const energy = scan.energy;
   const ie0 = energy.indexOf(pre.e0);
   return { energy, norm: pre.norm, flat: pre.flat, e0: pre.e0, ie0, edgeStep: pre.edgeStep, pre };
 }

@@ -12,6 +12,7 @@
  * - `lincomboFit` / `lincomboFitAll`: Larch 0.9.58 lincombo_fit / lincombo_fitall, reproduced
  *   number for number (larch-conventions §6.2).
  */
+import { Buffer } from 'node:buffer';
 import { XafsError, type Warn } from '../errors.js';
 import { preEdge } from '../xafs/preEdge.js';
 import { deriv, lcfFitKernel, lcfFreeStandards, lcfRegisterStandards, lincomboLarchKernel, lstsq, symEigen, type LcfKernelResult } from '../wasm.js';
@@ -334,6 +335,156 @@ function standardsFor(sample: XanesGroup, standards: XanesGroup[], o: Resolved, 
 }
 
 /**
+ * Results that depend only on the standards (and the normalization key), kept between calls so
+ * that a batch calling `lcf` once per spectrum does not renormalize and re-register the standards
+ * (2 × pre_edge and two spline set-ups per spectrum) nor re-check their collinearity every time.
+ * They are reused only while every input they were made from is bit for bit the same (arrays
+ * compared in content, so standards modified in place are seen), which keeps the cache
+ * invisible: the numbers and messages are those of a fresh computation.
+ */
+interface StdSnapshot {
+  name: string;
+  source: string;
+  edgeStep: number;
+  normalizedInput: boolean | undefined;
+  hasMu: boolean;
+  hasParams: boolean;
+  /** Copies of the arrays the results were computed from: own x, own y, energy, μ. */
+  arrays: Float64Array[];
+}
+
+/** Registered standards for one normalization key (standardsFor + lcfRegisterStandards). */
+interface RegEntry {
+  key: string;
+  xys: { x: Float64Array; y: Float64Array }[];
+  c: number[];
+  handle: number;
+}
+
+/** The collinearity verdict on one window x: the warning to repeat or the error to throw again. */
+interface CollinearEntry {
+  key: string;
+  x: Float64Array;
+  warning?: string;
+  error?: XafsError;
+}
+
+/** One set of standards (by content) and what was computed from it. */
+interface StdState {
+  snap: StdSnapshot[];
+  reg: RegEntry[];
+  collinear: CollinearEntry[];
+}
+const states: StdState[] = [];
+/** A series whose e0 wanders over a few grid points keeps one entry per e0 (a fit window each). */
+const MAX_STATES = 4;
+const MAX_REG = 32;
+const MAX_COLLINEAR = 32;
+const EMPTY = new Float64Array(0);
+
+function snapshotArrays(s: XanesGroup, own: { x: Float64Array; y: Float64Array }): Float64Array[] {
+  return [own.x, own.y, s.energy, s.mu ?? EMPTY];
+}
+
+/** Bitwise equality of two arrays (memcmp): stricter than ===, which only costs a recomputation. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+function matches(snap: StdSnapshot[], standards: XanesGroup[], ownXys: { x: Float64Array; y: Float64Array }[]): boolean {
+  if (snap.length !== standards.length) return false;
+  for (let j = 0; j < snap.length; j++) {
+    const p = snap[j];
+    const s = standards[j];
+    if (p.name !== s.name || p.source !== s.source || !Object.is(p.edgeStep, s.edgeStep) || p.normalizedInput !== s.normalizedInput) return false;
+    if (p.hasMu !== (s.mu !== undefined) || p.hasParams !== (s.preEdgeParams !== undefined)) return false;
+    const now = snapshotArrays(s, ownXys[j]);
+    for (let a = 0; a < now.length; a++) {
+      // the same array listed twice (own x is the energy) is compared once
+      if (a > 0 && now.indexOf(now[a]) < a) continue;
+      if (!sameBits(p.arrays[a], now[a])) return false;
+    }
+  }
+  return true;
+}
+
+/** The cache state of these standards (found by content, or new; the oldest state is dropped). */
+function stateFor(standards: XanesGroup[], ownXys: { x: Float64Array; y: Float64Array }[]): StdState {
+  for (let i = states.length - 1; i >= 0; i--) {
+    if (matches(states[i].snap, standards, ownXys)) {
+      const st = states[i];
+      if (i !== states.length - 1) states.push(states.splice(i, 1)[0]);
+      return st;
+    }
+  }
+  const snap = standards.map((s, j) => ({
+    name: s.name,
+    source: s.source,
+    edgeStep: s.edgeStep,
+    normalizedInput: s.normalizedInput,
+    hasMu: s.mu !== undefined,
+    hasParams: s.preEdgeParams !== undefined,
+    arrays: snapshotArrays(s, ownXys[j]).map((a) => a.slice()),
+  }));
+  const st: StdState = { snap, reg: [], collinear: [] };
+  states.push(st);
+  if (states.length > MAX_STATES) for (const e of states.shift()!.reg) lcfFreeStandards(e.handle);
+  return st;
+}
+
+function checkCollinearCached(st: StdState, names: string[], ownXys: { x: Float64Array; y: Float64Array }[], x: Float64Array, u: string, warn: Warn): void {
+  const hit = st.collinear.find((e) => e.key === u && sameBits(e.x, x));
+  if (hit) {
+    if (hit.error) throw new XafsError(hit.error.code, hit.error.message, hit.error.exitCode);
+    if (hit.warning !== undefined) warn(hit.warning);
+    return;
+  }
+  const entry: CollinearEntry = { key: u, x: x.slice() };
+  try {
+    checkCollinear(names, ownXys.map((s) => larchInterp(s.x, s.y, x)), x[0], x[x.length - 1], u, (w) => {
+      entry.warning = w;
+      warn(w);
+    });
+  } catch (e) {
+    if (!(e instanceof XafsError)) throw e;
+    entry.error = e;
+    throw e;
+  } finally {
+    st.collinear.push(entry);
+    if (st.collinear.length > MAX_COLLINEAR) st.collinear.shift();
+  }
+}
+
+/**
+ * The standards normalized for the samples of one normalization key and registered in WASM
+ * memory: from the cache when prepared for the same key before (`cached`: the cache owns the
+ * handle, the caller must not free it), else fresh.
+ */
+function registeredStandards(st: StdState, sample: XanesGroup, standards: XanesGroup[], o: Resolved, kw: number, key: string, warnings: string[]): { c: number[]; handle: number; cached: boolean } {
+  const fullKey = `${o.space}|${o.normalization}|${kw}|${key}`;
+  for (let i = st.reg.length - 1; i >= 0; i--) {
+    const e = st.reg[i];
+    if (e.key === fullKey) {
+      if (i !== st.reg.length - 1) st.reg.push(st.reg.splice(i, 1)[0]);
+      return { c: e.c, handle: e.handle, cached: true };
+    }
+  }
+  const w: string[] = [];
+  const { xys, c } = standardsFor(sample, standards, o, kw, w);
+  warnings.push(...w);
+  const handle = lcfRegisterStandards(
+    xys.map((s) => s.x),
+    xys.map((s) => s.y),
+  );
+  // warnings name the sample: such a preparation is not reused
+  if (w.length > 0) return { c, handle, cached: false };
+  st.reg.push({ key: fullKey, xys, c, handle });
+  if (st.reg.length > MAX_REG) lcfFreeStandards(st.reg.shift()!.handle);
+  return { c, handle, cached: true };
+}
+
+/**
  * LCF of every sample with the same standards. The fit uses the sample's own points inside the
  * window (relative to its e0 unless xmin/xmax are given); the standards, normalized as
  * `normalization` says, are evaluated there by their not-a-knot cubic splines and must cover the
@@ -348,6 +499,7 @@ export function lcfSeries(samples: XanesGroup[], standards: XanesGroup[], option
   if (dup !== undefined) throw new XafsError('EOPTION', `two standards are named '${dup}': name them (--standard FILE=NAME)`);
   const kw = o.space === 'chi' ? o.kweight : 0;
   const ownXys = standards.map((s) => spaceXY(s, o.space, kw, true));
+  const st = stateFor(standards, ownXys);
   const u = unit(o);
   const nmax = o.combinations > 0 ? Math.min(o.combinations, standards.length) : standards.length;
   const nshift = o.eshift === 'each' ? nmax : o.eshift === 'common' ? 1 : 0;
@@ -364,7 +516,8 @@ export function lcfSeries(samples: XanesGroup[], standards: XanesGroup[], option
     const span = () => `${fmtNum(lo)}–${fmtNum(hi)} ${u}${rel ? ` (e0 = ${fmtNum(sample.e0)} eV, ${fmtNum(o.emin)} to ${fmtNum(o.emax)} eV)` : ''}`;
     const dataSpan = () => `${fmtNum(sxy.x[0])}–${fmtNum(sxy.x[sxy.x.length - 1])} ${u}`;
     if (npts === 0) throw new XafsError('ERANGE', `${sample.source}: no data points in the fit range ${span()}; the data cover ${dataSpan()}`);
-    const x = sxy.x.slice(i0, i1);
+    // views of the sample's arrays (copied out only for the result's arrays)
+    const x = sxy.x.subarray(i0, i1);
     const xa = x[0];
     const xb = x[x.length - 1];
     standards.forEach((s, j) => {
@@ -377,9 +530,9 @@ export function lcfSeries(samples: XanesGroup[], standards: XanesGroup[], option
     if (npts <= nmax + nshift) {
       throw new XafsError('ETOOFEW', `${sample.source}: only ${npts} data points in the fit range ${span()}, too few for ${nmax} standard(s)${nshift ? ' and their shifts' : ''}; widen the range`);
     }
-    if (xs.length === 0) checkCollinear(names, ownXys.map((s) => larchInterp(s.x, s.y, x)), xa, xb, u, warn);
+    if (xs.length === 0) checkCollinearCached(st, names, ownXys, x, u, warn);
     xs.push(x);
-    ys.push(sxy.y.slice(i0, i1));
+    ys.push(sxy.y.subarray(i0, i1));
   }
   // samples grouped by the normalization their standards need
   const groups = new Map<string, number[]>();
@@ -396,14 +549,10 @@ export function lcfSeries(samples: XanesGroup[], standards: XanesGroup[], option
   const wantFit = o.arrays && o.combinations === 0;
   const out: LcfResult[] = new Array(samples.length);
   const normWarnings = new Set<string>();
-  for (const idx of groups.values()) {
+  for (const [key, idx] of groups) {
     const warnings: string[] = [];
-    const { xys, c } = standardsFor(samples[idx[0]], standards, o, kw, warnings);
+    const { c, handle, cached } = registeredStandards(st, samples[idx[0]], standards, o, kw, key, warnings);
     for (const w of warnings) normWarnings.add(w);
-    const handle = lcfRegisterStandards(
-      xys.map((s) => s.x),
-      xys.map((s) => s.y),
-    );
     const p: Prepared = { names, handle, c };
     try {
       const gx = idx.map((i) => xs[i]);
@@ -423,14 +572,14 @@ export function lcfSeries(samples: XanesGroup[], standards: XanesGroup[], option
         const res: LcfResult = { source: sample.source, name: sample.name, e0: sample.e0, space: o.space, xmin: x[0], xmax: x[x.length - 1], ...best };
         if (o.combinations > 0) res.combinations = fits;
         if (o.arrays) {
-          res.x = x;
-          res.y = ys[i];
+          res.x = x.slice();
+          res.y = ys[i].slice();
           res.yfit = yfit;
         }
         out[i] = res;
       });
     } finally {
-      lcfFreeStandards(handle);
+      if (!cached) lcfFreeStandards(handle);
     }
   }
   for (const w of normWarnings) warn(w);
