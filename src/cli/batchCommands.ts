@@ -1,9 +1,45 @@
 // Registration of xafs batch, xafs merge-results (issue 5; src/series/batch/). Definitions and options only; actions import their modules lazily so
 // that `xafs --version` stays fast.
-import type { Command } from 'commander';
-import type { Io } from './program.js';
+import { Option, type Command } from 'commander';
+import { parseNumber, type Io } from './program.js';
 
 export function register(program: Command, io: Io): void {
-  void program;
-  void io;
+  const batch = program
+    .command('batch')
+    .description('run a batch recipe over a series (files, a multi-column file, an Athena project, HDF5) on all cores: results.csv and results.jsonl in input order')
+    .argument('<recipe>', 'batch recipe, JSON or YAML (see the README, "Processing an in situ series")')
+    .option('--resume', 'continue an interrupted run in the output folder (complete chunks are kept)')
+    .option('--shard <i/n>', 'run only shard i of n (contiguous chunks of 64 spectra; merge the shards with xafs merge-results)')
+    .option('--out <dir>', "output folder (default: the recipe's outputs.dir, else RECIPE-NAME.results beside the recipe)")
+    .option('--force', 'replace the results of an earlier run in the output folder')
+    .option('--json', 'print {total, ok, failed, seconds, out} on stdout');
+  const fail = (message: string): never => batch.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
+  batch.addOption(new Option('--jobs <n>', 'worker threads (default: every core; 1 runs in the main thread)').argParser(parseNumber('--jobs', { integer: true, min: 1 }, fail)));
+  batch.addHelpText(
+    'after',
+    `
+Exit status: 0 every spectrum ok, 1 some spectra failed (rows with status 'error'), 2 bad recipe or option,
+130 interrupted (SIGINT: the chunks in flight are written; --resume continues).
+
+Examples:
+  xafs batch fixtures/batch/fe_series.recipe.json --out results/
+  xafs batch series.recipe.yaml --jobs 8 --resume
+  xafs batch series.recipe.json --shard 3/10 --out shard3/   # then: xafs merge-results shard*/ --out all/`,
+  );
+  batch.action(async (recipe: string, opts: Record<string, unknown>) => {
+    const { batchCommand } = await import('./batch.js');
+    await batchCommand(recipe, opts, io);
+  });
+
+  program
+    .command('merge-results')
+    .description('merge the output folders of the shards of one batch (xafs batch --shard i/n) into one, identical to an unsharded run')
+    .argument('<dirs...>', 'the shard output folders, in any order')
+    .requiredOption('--out <dir>', 'output folder of the merged results')
+    .option('--force', 'replace results already in --out')
+    .option('--json', 'print {rows, out, shards} on stdout')
+    .action(async (dirs: string[], opts: { out: string; json?: boolean; force?: boolean }) => {
+      const { mergeResultsCommand } = await import('./batch.js');
+      mergeResultsCommand(dirs, opts, io);
+    });
 }

@@ -1,0 +1,269 @@
+/**
+ * `runBatch`: a batch recipe over its whole input (or one shard of it), on N worker threads, into
+ * DIR/results.csv and DIR/results.jsonl (see writer.ts) plus DIR/recipe.json.
+ *
+ * Determinism: the input is cut into fixed chunks of CHUNK_SIZE consecutive spectra, whatever
+ * the number of workers; each chunk is analyzed on its own (the fit warm start restarts at its
+ * first spectrum) and chunks are written in input order. The files are therefore byte-identical
+ * for any --jobs, and shards (contiguous ranges of whole chunks) concatenate to the unsharded
+ * run. --resume keeps the complete chunks already written and runs the rest.
+ *
+ * Streaming: inputs are read a chunk at a time and at most 3 chunks per worker are in flight, so
+ * memory does not grow with the length of the series.
+ */
+import { existsSync, openSync, readFileSync, readSync, closeSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { XafsError } from '../../errors.js';
+import { prepareAnalysis, type PreparedAnalysis } from './analyze.js';
+import { openInputs, type BatchItem } from './inputs.js';
+import { InlineExecutor, WorkerPool, type Executor } from './pool.js';
+import { defaultOutDir, recipeEcho, type BatchRecipe } from './recipe.js';
+import { ResultsWriter, scanLines, truncateFile, type FormattedChunk } from './writer.js';
+import { runSeriesAnalyses } from './series.js';
+
+/** Spectra per chunk: the unit of work, of determinism (fit warm start), of shards and of resume. */
+export const CHUNK_SIZE = 64;
+
+/** Shard i of n (1-based). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface BatchProgress {
+  /** Rows written (including those kept by --resume). */
+  done: number;
+  /** Rows of this run (the shard's range). */
+  total: number;
+  ok: number;
+  failed: number;
+  /** Since the start of this run, s. */
+  seconds: number;
+  /** Rows analyzed by this run (for the rate). */
+  analyzed: number;
+}
+
+export interface RunBatchOptions {
+  /** Worker threads; 1 runs in the calling thread. @default os.availableParallelism() */
+  jobs?: number;
+  /** Keep the complete chunks of an interrupted run in `out` and run the rest. @default false */
+  resume?: boolean;
+  /** Only this shard of the chunks ('i/n' or {index, count}, 1-based). @default the whole input */
+  shard?: Shard | string;
+  /** Output folder. @default outputs.dir of the recipe, else '<recipe name>.results' beside it */
+  out?: string;
+  /** Replace the results of an earlier run in `out`. @default false (refused) */
+  force?: boolean;
+  /** Called after each chunk is written. */
+  onProgress?: (p: BatchProgress) => void;
+  /** Stops after the chunks in flight (their rows are written): a later --resume continues. */
+  signal?: AbortSignal;
+  /** Diagnostics (series analyses skipped, ...). */
+  warn?: (message: string) => void;
+}
+
+export interface BatchSummary {
+  /** Rows in this run's range (all spectra, or the shard's). */
+  total: number;
+  ok: number;
+  failed: number;
+  seconds: number;
+  /** The output folder (absolute). */
+  out: string;
+  /** The first failures (at most 20): index, source, message. */
+  failures: { index: number; source: string; message: string }[];
+  /** Rows kept from an earlier run (--resume). */
+  resumed: number;
+  /** True when stopped by the signal before the end. */
+  interrupted: boolean;
+  /** Row range [start, end) of this run. */
+  range: [number, number];
+  jobs: number;
+}
+
+export function parseShard(s: string | Shard): Shard {
+  if (typeof s !== 'string') return s;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(s);
+  const sh = m ? { index: Number(m[1]), count: Number(m[2]) } : null;
+  if (!sh || sh.count < 1 || sh.index < 1 || sh.index > sh.count) throw new XafsError('EOPTION', `--shard expects i/n with 1 ≤ i ≤ n (e.g. 2/8), got '${s}'`);
+  return sh;
+}
+
+/** The chunk range [c0, c1) of a shard: contiguous, whole chunks, as even as possible. */
+export function shardChunks(nChunks: number, sh: Shard): [number, number] {
+  return [Math.floor(((sh.index - 1) * nChunks) / sh.count), Math.floor((sh.index * nChunks) / sh.count)];
+}
+
+let cachedVersion: string | undefined;
+export function xafsVersion(): string {
+  cachedVersion ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return cachedVersion;
+}
+
+/** DIR/recipe.json: what made the results (compared by --resume and merge-results). */
+export function recipeFileText(recipe: BatchRecipe, total: number): string {
+  return JSON.stringify({ xafs: xafsVersion(), total, chunkSize: CHUNK_SIZE, recipe: recipeEcho(recipe) }, null, 2) + '\n';
+}
+
+/** The JSON lines header of a results table (`total` null when the series is open-ended, as in xafs watch). */
+export function resultsHeader(recipe: BatchRecipe, prepared: PreparedAnalysis, total: number | null): Record<string, unknown> {
+  return { xafs: xafsVersion(), total, columns: ['index', 'source', 'status', 'message', ...prepared.columns], recipe: recipeEcho(recipe) };
+}
+
+/** A writer of the recipe's table in `dir`; `append` keeps existing rows (their header must match). */
+export function openResultsWriter(recipe: BatchRecipe, prepared: PreparedAnalysis, dir: string, options: { append?: boolean; total?: number | null } = {}): ResultsWriter {
+  return new ResultsWriter({ dir, columns: prepared.columns, header: resultsHeader(recipe, prepared, options.total ?? null), append: options.append });
+}
+
+/** Counts the error rows in the first `bytes` of a results.jsonl (after the header). */
+function countErrors(path: string, bytes: number): number {
+  const fd = openSync(path, 'r');
+  const needle = Buffer.from('"status":"error"');
+  let count = 0;
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pos = 0;
+    let carry = Buffer.alloc(0);
+    while (pos < bytes) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - pos), pos);
+      if (n <= 0) break;
+      const block = Buffer.concat([carry, buf.subarray(0, n)]);
+      for (let i = block.indexOf(needle); i !== -1; i = block.indexOf(needle, i + needle.length)) count++;
+      // keep a tail shorter than the needle so no match is counted twice
+      carry = Buffer.from(block.subarray(Math.max(0, block.length - needle.length + 1)));
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+/** Runs a batch (see the module comment). Throws XafsError for a bad recipe or output folder. */
+export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {}): Promise<BatchSummary> {
+  const t0 = performance.now();
+  const prepared = prepareAnalysis(recipe);
+  const plan = await openInputs(recipe.inputs, recipe.baseDir);
+  let executor: Executor | null = null;
+  let writer: ResultsWriter | null = null;
+  try {
+    const total = plan.count;
+    const nChunks = Math.ceil(total / CHUNK_SIZE);
+    const shard = options.shard === undefined ? null : parseShard(options.shard);
+    const [c0, c1] = shard ? shardChunks(nChunks, shard) : [0, nChunks];
+    const rowStart = Math.min(c0 * CHUNK_SIZE, total);
+    const rowEnd = Math.min(c1 * CHUNK_SIZE, total);
+    const nRows = rowEnd - rowStart;
+    const out = resolve(options.out ?? defaultOutDir(recipe));
+    const recipeText = recipeFileText(recipe, total);
+    const shardText = shard ? JSON.stringify({ shard: `${shard.index}/${shard.count}`, chunks: [c0, c1], rows: [rowStart, rowEnd] }) + '\n' : null;
+    const header = resultsHeader(recipe, prepared, total);
+    const recipePath = join(out, 'recipe.json');
+    const shardPath = join(out, 'shard.json');
+    const csvPath = join(out, 'results.csv');
+    const jsonlPath = join(out, 'results.jsonl');
+
+    let kept = 0;
+    let ok = 0;
+    let failed = 0;
+    const resuming = options.resume === true && existsSync(recipePath);
+    if (resuming) {
+      const before = readFileSync(recipePath, 'utf8');
+      if (before !== recipeText) {
+        throw new XafsError('EOPTION', `cannot resume in ${out}: its recipe.json differs from ${recipe.path} as it is now (recipe, input count or xafs version changed); run without --resume into another folder, or restore the recipe`);
+      }
+      const shardBefore = existsSync(shardPath) ? readFileSync(shardPath, 'utf8') : null;
+      if (shardBefore !== shardText) {
+        throw new XafsError('EOPTION', `cannot resume in ${out}: it holds ${shardBefore ? `shard ${(JSON.parse(shardBefore) as { shard: string }).shard}` : 'an unsharded run'}, not ${shard ? `shard ${shard.index}/${shard.count}` : 'an unsharded run'}; resume with the same --shard`);
+      }
+      const c = scanLines(csvPath);
+      const j = scanLines(jsonlPath);
+      const complete = Math.max(0, Math.min(c.lines - 1, j.lines - 1, nRows));
+      kept = complete === nRows ? nRows : Math.floor(complete / CHUNK_SIZE) * CHUNK_SIZE;
+      if (c.lines === 0 || j.lines === 0) kept = 0;
+      if (kept === 0) {
+        rmSync(csvPath, { force: true });
+        rmSync(jsonlPath, { force: true });
+      } else {
+        truncateFile(csvPath, c.ends[kept]!);
+        truncateFile(jsonlPath, j.ends[kept]!);
+        failed = countErrors(jsonlPath, j.ends[kept]!);
+        ok = kept - failed;
+      }
+    } else {
+      if (existsSync(csvPath) && !options.force) {
+        throw new XafsError('EOPTION', `${out} already holds results (results.csv): pass --resume to continue that run, --force to replace it, or choose another --out`);
+      }
+      mkdirSync(out, { recursive: true });
+      for (const f of [csvPath, jsonlPath, shardPath]) rmSync(f, { force: true });
+      rmSync(join(out, 'arrays'), { recursive: true, force: true });
+      writeFileSync(recipePath, recipeText);
+      if (shardText) writeFileSync(shardPath, shardText);
+    }
+    writer = new ResultsWriter({ dir: out, columns: prepared.columns, header, append: resuming && kept > 0 });
+
+    const firstChunk = c0 + kept / CHUNK_SIZE;
+    const todoChunks = kept === nRows ? 0 : c1 - firstChunk;
+    const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
+    const nWorkers = Math.min(jobs, Math.max(1, todoChunks));
+    executor = jobs === 1 || todoChunks <= 1 ? new InlineExecutor(prepared, out) : new WorkerPool(nWorkers, recipe, out);
+    // a little slack per worker, so that a worker never waits for the main thread to read its next chunk
+    const maxInFlight = executor.slots * 3;
+
+    const failures: BatchSummary['failures'] = [];
+    let analyzed = 0;
+    const queue: Promise<FormattedChunk>[] = [];
+    const w = writer;
+    const writeHead = async () => {
+      const f = await queue.shift()!;
+      w.appendFormatted(f);
+      ok += f.ok;
+      failed += f.failed;
+      analyzed += f.rows;
+      for (const x of f.failures) if (failures.length < 20) failures.push(x);
+      options.onProgress?.({ done: kept + analyzed, total: nRows, ok, failed, seconds: (performance.now() - t0) / 1000, analyzed });
+    };
+    let interrupted = false;
+    if (todoChunks > 0) {
+      let chunk = firstChunk;
+      let items: BatchItem[] = [];
+      const chunkEnd = (c: number) => Math.min((c + 1) * CHUNK_SIZE, rowEnd);
+      const submit = async () => {
+        const p = executor!.run(chunk, items);
+        p.catch(() => {});
+        queue.push(p);
+        items = [];
+        chunk++;
+        while (queue.length >= maxInFlight) await writeHead();
+        // let signals and worker messages in between chunks
+        if (executor!.slots === 1) await new Promise<void>((r) => setImmediate(r));
+      };
+      for await (const item of plan.items(firstChunk * CHUNK_SIZE, rowEnd)) {
+        if (options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        items.push(item);
+        if (item.index + 1 >= chunkEnd(chunk)) await submit();
+      }
+      if (!interrupted && options.signal?.aborted && chunk < c1) interrupted = true;
+      if (!interrupted && items.length > 0) await submit();
+      while (queue.length > 0) await writeHead();
+    }
+    writer.close();
+    writer = null;
+    await executor.close();
+    executor = null;
+    if (!interrupted && !shard && (recipe.pca || recipe.mcr || recipe.globalFit)) {
+      await runSeriesAnalyses(recipe, prepared, plan, out, options.warn ?? (() => {}));
+    } else if (shard && (recipe.pca || recipe.mcr || recipe.globalFit)) {
+      options.warn?.('pca, mcr and globalFit need the whole series: they are skipped in a shard (run them unsharded)');
+    }
+    return { total: nRows, ok, failed, seconds: (performance.now() - t0) / 1000, out, failures, resumed: kept, interrupted, range: [rowStart, rowEnd], jobs };
+  } finally {
+    writer?.close();
+    await executor?.close();
+    await plan.close();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A batch worker (node:worker_threads): prepares the analysis once from the recipe it is given,
+ * then analyzes the chunks it receives and posts each back already formatted (CSV and JSON lines
+ * text), so that the main thread only appends. Files ('files' inputs) are read here, in parallel.
+ * Runs as plain JavaScript from dist/ (the pool resolves dist/series/batch/worker.js).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyzeChunk, prepareAnalysis, type PreparedAnalysis } from './analyze.js';
+import type { BatchItem } from './inputs.js';
+import type { BatchRecipe } from './recipe.js';
+import { formatChunk, jsonKeys, writeRowArrays } from './writer.js';
+
+export interface WorkerInit {
+  recipe: BatchRecipe;
+  /** Output folder (arrays are written here by the worker). */
+  dir: string;
+}
+
+export interface ChunkRequest {
+  chunk: number;
+  items: BatchItem[];
+}
+
+const port = parentPort;
+if (port) {
+  const init = workerData as WorkerInit;
+  let prepared: PreparedAnalysis | null = null;
+  let keys: string[] = [];
+  try {
+    prepared = prepareAnalysis(init.recipe);
+    keys = jsonKeys(prepared.columns);
+    port.postMessage({ ready: true });
+  } catch (e) {
+    port.postMessage({ fatal: e instanceof Error ? e.message : String(e) });
+  }
+  port.on('message', (req: ChunkRequest) => {
+    if (!prepared) return;
+    try {
+      const rows = analyzeChunk(prepared, req.items);
+      if (init.recipe.outputs.arrays) writeRowArrays(init.dir, rows);
+      port.postMessage({ chunk: req.chunk, result: formatChunk(rows, prepared.columns, keys) });
+    } catch (e) {
+      port.postMessage({ chunk: req.chunk, fatal: e instanceof Error ? `${e.message}` : String(e) });
+    }
+  });
+}
