@@ -15,6 +15,7 @@ export interface FitShellCliOptions {
   edge?: string;
   s02?: number;
   s02From?: string;
+  foil?: boolean;
   feff?: boolean;
   mu?: string;
   energy?: string;
@@ -50,6 +51,7 @@ export async function fitShellCommand(sample: string, o: FitShellCliOptions, io:
     edge: o.edge,
     s02: o.s02,
     s02From: o.s02From,
+    foil: o.foil === true,
     feff: o.feff === true,
     mu: o.mu,
     energy: o.energy,
@@ -106,10 +108,10 @@ export function formatShellTable(res: FitShellResult, sample: string): string {
   const d = res.fit.datasets[0]!;
   const t = d.transform;
   const head = ['shell', 'CN', 'R (Å)', 'σ² (Å²)', 'ΔE0 (eV)'];
-  const rows = [head, ...res.rows.map((r) => [r.shell, pm(r.n, r.nStderr), pm(r.r, r.rStderr), pm(r.sigma2, r.sigma2Stderr), pm(r.e0, r.e0Stderr)])];
+  const rows = [head, ...res.rows.map((r) => [r.shell, res.s02.fitted ? `${r.n} (fixed)` : pm(r.n, r.nStderr), pm(r.r, r.rStderr), pm(r.sigma2, r.sigma2Stderr), pm(r.e0, r.e0Stderr)])];
   const widths = head.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('   ').trimEnd());
-  const s02 = res.s02.from ? `${pm(res.s02.value, res.s02.stderr)} (from ${res.s02.from})` : `${res.s02.value} (fixed)`;
+  const s02 = res.s02.from ? `${pm(res.s02.value, res.s02.stderr)} (from ${res.s02.from})` : res.s02.fitted ? `${pm(res.s02.value, res.s02.stderr)} (fitted; N fixed)` : `${res.s02.value} (fixed)`;
   const space = { r: 'R', k: 'k', q: 'q' }[t.fitspace];
   const num = (x: number, digits: number) => Number(x.toPrecision(digits)).toString();
   return [

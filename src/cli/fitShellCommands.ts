@@ -24,7 +24,8 @@ export function register(program: Command, io: Io): void {
     .option('--edge <edge>', 'absorption edge: K, L3, ... (default K; L3 for Ir, Pt, Au as the path library)');
   cmd.optionsGroup('Amplitude:');
   addNum('--s02 <value>', 'S0², fixed (default 0.9, with a note; better: --s02-from)', { above: 0, max: 1.5 });
-  cmd.option('--s02-from <result[#param]>', 'S0² (and its error) from a saved `xafs fit --json` result of a metal foil; the parameter is s02 or amp unless named after #');
+  cmd.option('--s02-from <result[#param]>', 'S0² (and its error) from a saved foil fit (`xafs fit-shell FOIL --foil --json` or `xafs fit --json`); the parameter is s02 or amp unless named after #');
+  cmd.option('--foil', "the sample is the absorber's metal foil: fit S0² with the first shell's N fixed at the crystal's (12 fcc/hcp, 8 bcc); --shell may be left out; save with --json for --s02-from");
   cmd.optionsGroup('Paths and data:');
   cmd
     .option('--feff', 'run FEFF (feff8l) on a cluster of these shells instead of using the path library (needs Debian\'s feff85exafs)')
@@ -49,12 +50,14 @@ export function register(program: Command, io: Io): void {
     'after',
     `
 Examples:
+  xafs fit-shell cu_foil.xdi --absorber Cu --foil --json > cu_foil.result.json
+  xafs fit-shell sample.xdi --absorber Cu --shell N --shell Ru --s02-from cu_foil.result.json
   xafs fit-shell ru_dualatom.xdi --absorber Ru --shell N --shell Cu --s02 0.92
   xafs fit-shell sample.chi --absorber Cu --shell O:4:1.95 --s02-from cu_foil.result.json#amp
   xafs fit-shell sample.xdi --absorber Pt --shell O --shell Pt --feff --kmax 11 --out fit/`,
   );
   cmd.action(async (sample: string, opts: Record<string, unknown>) => {
-    if (!Array.isArray(opts.shell) || opts.shell.length === 0) fail("error: required option '--shell <el[:N[:R]]>' not specified: give each neighbour, e.g. --shell N --shell Ru");
+    if ((!Array.isArray(opts.shell) || opts.shell.length === 0) && opts.foil !== true) fail("error: required option '--shell <el[:N[:R]]>' not specified: give each neighbour, e.g. --shell N --shell Ru");
     const { fitShellCommand } = await import('./fitShell.js');
     await fitShellCommand(sample, opts as never, io);
   });

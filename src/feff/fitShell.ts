@@ -57,6 +57,14 @@ export interface FitShellOptions {
   s02?: number;
   /** S0² from a saved `xafs fit --json` result: 'FILE' or 'FILE#PARAM'; the parameter defaults to the first of s02, amp found. */
   s02From?: string;
+  /**
+   * The sample is the absorber's metal foil: fit S0² (start 0.9, within 0.3–1.5) with the first
+   * shell's N fixed at the crystal's (FOIL_N: 12 for fcc and hcp metals, 8 for bcc; Zn and Cd 6,
+   * the nearer half of their hcp shell), on the library's foil path. The shell may be left out
+   * (it is the absorber's own element); a given N (`--shell Cu:12`) replaces the crystal's.
+   * Save the result with --json and pass it to `s02From` for the samples. @default false
+   */
+  foil?: boolean;
   /** Run FEFF on a cluster of the shells instead of using the path library. @default false */
   feff?: boolean;
   /** μ(E) expression over the sample's columns. @default a mu column, else if/i0 or ln(i0/it) when the columns leave only one choice */
@@ -112,12 +120,34 @@ export interface FitShellResult {
   recipeFile: string;
   fit: RecipeFit;
   rows: ShellRow[];
-  s02: { value: number; stderr: number | null; from?: string };
+  /** S0²: fixed, taken from a saved result (`from`), or fitted on a foil (`fitted`). */
+  s02: { value: number; stderr: number | null; from?: string; fitted?: boolean };
   /** Choices made for the user (μ expression, default S0², path sources): the CLI prints them on stderr. */
   notes: string[];
   /** What the paths are. */
   pathSource: string;
 }
+
+/**
+ * First-shell coordination numbers of metal foils (the crystal at room temperature): fcc 12, bcc 8,
+ * hcp 12 where the two sets of six lie within 0.06 Å (Co, Ru, Ti, Zr, Re, Os), 6 for Zn and Cd
+ * (the second six lie 0.25–0.35 Å further out).
+ */
+export const FOIL_N: Readonly<Record<string, number>> = {
+  Al: 12, Ni: 12, Cu: 12, Rh: 12, Pd: 12, Ag: 12, Ir: 12, Pt: 12, Au: 12, Pb: 12,
+  V: 8, Cr: 8, Fe: 8, Nb: 8, Mo: 8, Ta: 8, W: 8,
+  Ti: 12, Co: 12, Zr: 12, Ru: 12, Re: 12, Os: 12,
+  Zn: 6, Cd: 6,
+};
+
+/**
+ * How far (Å) a shell's R may move from its start (the library's bond length, or the R given).
+ * 0.3 Å, twice the 0.15 Å beyond which library phases stop being a fair model (give the R, or run
+ * FEFF): with 0.5 Å, a synthetic Co–N/Co–Pt site (fixtures/fits/copt_dualatom.xdi, Co–Pt 1.2 at
+ * 2.55 Å) fitted with library paths reached its lowest χ² with Co–Pt pulled onto the Co–N shell
+ * at 2.19 Å; 29 other synthetic sites gave the same fits with either window.
+ */
+export const DR_WINDOW = 0.3;
 
 /** Elements treated as light ligands (start N = 4). */
 const LIGANDS = new Set(['H', 'B', 'C', 'N', 'O', 'F', 'Si', 'P', 'S', 'Cl', 'Se', 'Br', 'I']);
@@ -205,12 +235,13 @@ export function s02FromResult(arg: string): { file: string; param: string; value
   const hash = arg.lastIndexOf('#');
   const file = hash > 0 ? arg.slice(0, hash) : arg;
   const asked = hash > 0 ? arg.slice(hash + 1) : undefined;
-  if (!existsSync(file)) throw new XafsError('ENOENT', `--s02-from: result file not found: '${file}'; save the foil's fit with xafs fit FOIL.recipe.json --json > FILE first`);
-  let json: { params?: Record<string, { value?: unknown; stderr?: unknown }> };
+  const howTo = `xafs fit-shell FOIL --absorber EL --foil --json > ${basename(file)}`;
+  if (!existsSync(file)) throw new XafsError('ENOENT', `--s02-from: result file not found: '${file}'; save the foil's fit first: ${howTo} (or xafs fit FOIL.recipe.json --json)`);
+  let json: { params?: Record<string, { value?: unknown; stderr?: unknown; vary?: unknown; from?: unknown }> };
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new XafsError('EFORMAT', `--s02-from: ${file} is not valid JSON (${(e as Error).message}); it must be the output of xafs fit --json`);
+    throw new XafsError('EFORMAT', `--s02-from: ${file} is not valid JSON (${(e as Error).message}); it must be the output of xafs fit --json or xafs fit-shell --json, e.g. ${howTo}`);
   }
   const params = json && typeof json === 'object' && json.params && typeof json.params === 'object' ? json.params : {};
   const names = Object.keys(params);
@@ -220,11 +251,17 @@ export function s02FromResult(arg: string): { file: string; param: string; value
     throw new XafsError('EOPTION', `--s02-from: ${file} has ${which}; its parameters are: ${names.join(', ') || 'none'}; name one with --s02-from ${file}#NAME`);
   }
   const p = params[param]!;
-  return { file, param, value: p.value as number, stderr: typeof p.stderr === 'number' ? p.stderr : null };
+  // a parameter that was fixed by hand in that fit (no error, not taken from another result) was not measured there
+  if (p.vary === false && typeof p.stderr !== 'number') {
+    throw new XafsError('EOPTION', `--s02-from: ${param} was fixed at ${p.value as number} in ${file}, not measured; fit the foil with S0² free (N fixed at the crystal's): ${howTo}`);
+  }
+  const value = p.value as number;
+  if (!(value > 0 && value <= 1.5)) throw new XafsError('EOPTION', `--s02-from: ${param} in ${file} is ${value}, not an S0² (above 0 and at most 1.5); name the foil's S0² parameter with --s02-from ${file}#NAME`);
+  return { file, param, value, stderr: typeof p.stderr === 'number' ? p.stderr : null };
 }
 
 /** The path library as a path source (src/feff/library.ts, F1's). */
-export function librarySource(): PathSource {
+export function librarySource(foil = false): PathSource {
   return {
     describe: 'the path library (FEFF8L)',
     async paths(absorber, edge, shells) {
@@ -240,7 +277,8 @@ export function librarySource(): PathSource {
         throw new XafsError('EOPTION', `--edge ${edge}: the path library has ${absorber} paths for the ${edges.join(', ')} edge only; pass --edge ${edges[0]} or run FEFF with --feff`);
       }
       return shells.map((sh) => {
-        const e = findLibraryPath(absorber, sh.element, edge);
+        const own = foil && sh.element === absorber ? libraryEntries().find((x) => x.kind === 'foil' && x.absorber === absorber && x.edge === edge) : undefined;
+        const e = own ?? findLibraryPath(absorber, sh.element, edge);
         if (!e) {
           const have = [...new Set(atEdge.map((x) => x.scatterer))];
           throw new XafsError('EOPTION', `--shell ${sh.element}: the path library has no ${absorber}-${sh.element} path at the ${absorber} ${edge} edge; it has ${absorber}-${have.join(`, ${absorber}-`)}; run FEFF for this pair with --feff`);
@@ -296,11 +334,28 @@ export function defaultRecipeFile(sample: string, outDir?: string): string {
 export async function fitShell(sample: string, options: FitShellOptions): Promise<FitShellResult> {
   const notes: string[] = [];
   const absorber = checkElement(options.absorber, '--absorber');
-  if (options.shells.length === 0) throw new XafsError('EOPTION', 'no shells: give each neighbour with --shell EL (e.g. --shell N --shell Ru)');
+  const foil = options.foil === true;
+  if (options.shells.length === 0 && !foil) throw new XafsError('EOPTION', 'no shells: give each neighbour with --shell EL (e.g. --shell N --shell Ru)');
   const shells = options.shells.map((s) => (typeof s === 'string' ? parseShellArg(s) : { ...s, element: checkElement(s.element, `--shell ${s.element}`) }));
   const edge = (options.edge ?? defaultEdge(absorber)).toUpperCase();
   if (options.s02 !== undefined && options.s02From !== undefined) {
     throw new XafsError('EOPTION', '--s02 and --s02-from both given: give S0² either as a number (--s02 0.9) or from a foil fit (--s02-from FOIL.result.json), not both');
+  }
+  if (foil) {
+    if (options.s02 !== undefined || options.s02From !== undefined) {
+      throw new XafsError('EOPTION', `--foil fits S0² (with N fixed at the crystal's); drop ${options.s02 !== undefined ? '--s02' : '--s02-from'}, or drop --foil to fit N with S0² fixed`);
+    }
+    if (shells.length > 1 || (shells.length === 1 && shells[0]!.element !== absorber)) {
+      throw new XafsError('EOPTION', `--foil fits the first shell of ${absorber} metal (${absorber}-${absorber}) only; drop the --shell options, or drop --foil to fit ${shells.map((s) => `${absorber}-${s.element}`).join(', ')}`);
+    }
+    if (shells.length === 0) shells.push({ element: absorber });
+    if (shells[0]!.n === undefined) {
+      const n = FOIL_N[absorber];
+      if (n === undefined) throw new XafsError('EOPTION', `--foil: the first-shell N of ${absorber} metal is not known here; give it with --shell ${absorber}:N (12 for fcc or hcp, 8 for bcc)`);
+      shells[0] = { ...shells[0]!, n };
+    }
+    if (!(shells[0]!.n! > 0)) throw new XafsError('EOPTION', `--foil: the foil's N must be above 0, got ${shells[0]!.n}`);
+    notes.push(`fitting S0² of ${absorber} foil with N fixed at ${shells[0]!.n}${FOIL_N[absorber] === shells[0]!.n ? ` (the crystal's first shell)` : ''}; save the result with --json and pass it to --s02-from for your samples`);
   }
   if (options.s02 !== undefined && !(options.s02 > 0 && options.s02 <= 1.5)) throw new XafsError('EOPTION', `--s02 must be a number above 0 and at most 1.5, got ${options.s02}`);
   if (!existsSync(sample)) throw new XafsError('ENOENT', `sample not found: '${sample}'; check the name and the folder`);
@@ -312,7 +367,10 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   // S0²
   let s02Param: ParamSpecIn;
   let s02Report: FitShellResult['s02'];
-  if (options.s02From !== undefined) {
+  if (foil) {
+    s02Param = { value: 0.9, vary: true, min: 0.3, max: 1.5 };
+    s02Report = { value: 0.9, stderr: null, fitted: true };
+  } else if (options.s02From !== undefined) {
     const saved = s02FromResult(options.s02From);
     s02Param = { from: nameFor(resolve(saved.file), recipeDir), param: saved.param };
     s02Report = { value: saved.value, stderr: saved.stderr, from: `${saved.file}#${saved.param}` };
@@ -333,7 +391,7 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   if (kmaxAsked !== undefined && kmaxAsked > kEnd + 1e-9) throw new XafsError('ERANGE', `--kmax ${kmaxAsked} Å⁻¹ is beyond the data, whose χ(k) ends at ${round3(kEnd)} Å⁻¹; pass --kmax ${floorTo(kEnd, 0.5)} or less`);
 
   // paths
-  const source = options.pathSource ?? (options.feff ? await feffSource(recipeFile) : librarySource());
+  const source = options.pathSource ?? (options.feff ? await feffSource(recipeFile) : librarySource(foil));
   const provisional = shells.map((s) => ({ element: s.element, n: s.n ?? startN(absorber, s.element, undefined), r: s.r }));
   const paths = await source.paths(absorber, edge, provisional);
 
@@ -346,19 +404,35 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   });
   const t = transformDefaults(options.transform ?? {}, kEnd, start.map((s) => s.r));
   if (t.kmax! > kEnd + 1e-9) throw new XafsError('ERANGE', `--kmax ${t.kmax} Å⁻¹ is beyond the data, whose χ(k) ends at ${round3(kEnd)} Å⁻¹; pass --kmax ${floorTo(kEnd, 0.5)} or less`);
-  if (!(t.kmin! < t.kmax!)) throw new XafsError('ERANGE', `k range ${t.kmin}–${t.kmax} Å⁻¹ is empty: --kmin must be below --kmax`);
+  if (!(t.kmin! < t.kmax!)) {
+    if (options.transform?.kmin === undefined && options.transform?.kmax === undefined) {
+      throw new XafsError('ERANGE', `χ(k) of ${basename(samplePath)} ends at ${round3(kEnd)} Å⁻¹, too short for fit-shell's k range (from 3 Å⁻¹ to 0.5 Å⁻¹ before the end of the data): a shell fit needs data to 8 Å⁻¹ or more; pass --kmin and --kmax inside the data to try anyway`);
+    }
+    throw new XafsError('ERANGE', `k range ${t.kmin}–${t.kmax} Å⁻¹ is empty: --kmin must be below --kmax`);
+  }
   if (!(t.rmin! < t.rmax!)) throw new XafsError('ERANGE', `R range ${t.rmin}–${t.rmax} Å is empty: --rmin must be below --rmax`);
+  // as feffit counts them (Larch's 1 + 2ΔkΔR/π), checked here so that the advice fits fit-shell's options
+  const nIdp = 1 + (2 * (t.rmax! - t.rmin!) * (t.kmax! - t.kmin!)) / Math.PI;
+  const nVary = foil ? 4 : 1 + 3 * shells.length;
+  if (nVary > nIdp) {
+    throw new XafsError(
+      'ERANGE',
+      `k ${t.kmin}–${t.kmax} Å⁻¹ and R ${t.rmin}–${t.rmax} Å give ${nIdp.toFixed(2)} independent points, fewer than the ${nVary} parameters of ${shells.length === 1 ? 'one shell' : `${shells.length} shells`} (N, R and σ² each, one ΔE0): ${shells.length > 1 ? 'fit fewer shells, or ' : ''}widen the ranges (--kmin, --rmin, --rmax; the data end at ${round3(kEnd)} Å⁻¹)`,
+    );
+  }
 
   const title = `xafs fit-shell ${basename(samplePath)}: ${absorber} ${edge} edge, shells ${shells.map((s) => `${absorber}-${s.element}`).join(', ')}, paths from ${source.describe}`;
   const build = (st: Start): Recipe & { title: string } => {
-    const params: Record<string, ParamSpecIn> = { s02: s02Param, de0: { value: st.de0, vary: true, min: -15, max: 15 } };
+    const s02 = foil ? { ...(s02Param as object), value: st.s02 ?? 0.9 } : s02Param;
+    const params: Record<string, ParamSpecIn> = { s02, de0: { value: st.de0, vary: true, min: -15, max: 15 } };
     const pathSpecs: PathSpec[] = [];
     shells.forEach((s, i) => {
       const nm = names[i]!;
-      params[`n_${nm}`] = { value: st.shells[i]!.n, vary: true, min: 0, max: 24 };
-      // ΔR may wander 0.5 Å either side of the distance asked for (R = reff + ΔR)
+      // a foil's N is the crystal's, fixed: S0² is what is measured
+      params[`n_${nm}`] = foil ? { value: start[i]!.n, vary: false } : { value: st.shells[i]!.n, vary: true, min: 0, max: 24 };
+      // ΔR may wander DR_WINDOW either side of the distance asked for (R = reff + ΔR)
       const dr0 = start[i]!.dr;
-      params[`dr_${nm}`] = { value: st.shells[i]!.dr, vary: true, min: roundTo(dr0 - 0.5, 1e-4), max: roundTo(dr0 + 0.5, 1e-4) };
+      params[`dr_${nm}`] = { value: st.shells[i]!.dr, vary: true, min: roundTo(dr0 - DR_WINDOW, 1e-4), max: roundTo(dr0 + DR_WINDOW, 1e-4) };
       params[`ss_${nm}`] = { value: st.shells[i]!.ss, vary: true, min: 0.0001, max: 0.05 };
       pathSpecs.push({ feff: nameFor(paths[i]!.file, recipeDir), label: `${absorber}-${s.element}`, degen: `n_${nm}`, s02: 's02', e0: 'de0', deltar: `dr_${nm}`, sigma2: `ss_${nm}` });
     });
@@ -372,7 +446,13 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   // winning start, so `xafs fit RECIPE` retraces the same path to the same numbers.
   const first: Start = { de0: 0, shells: start.map((s) => ({ n: s.n, dr: s.dr, ss: 0.005 })) };
   const guess = shells.map((s, i) => startN(absorber, s.element, paths[i]!));
-  const starts: Start[] = options.multistart === false ? [first] : [
+  const starts: Start[] = options.multistart === false ? [first] : foil ? [
+    first,
+    { ...first, de0: -5 },
+    { ...first, de0: 5 },
+    { de0: 0, s02: 0.6, shells: first.shells.map((x) => ({ ...x, ss: 0.003 })) },
+    { de0: 0, s02: 1.2, shells: first.shells.map((x) => ({ ...x, ss: 0.008 })) },
+  ] : [
     first,
     { de0: 0, shells: guess.map((n) => ({ n, dr: 0, ss: 0.005 })) },
     { ...first, de0: -5 },
@@ -393,7 +473,20 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
     if (!best || (Number.isFinite(chi2) && chi2 < best.fit.statistics.chiSquare * (1 - 1e-9)) || !Number.isFinite(best.fit.statistics.chiSquare)) best = { fit, recipe, warnings };
   }
   const { fit, recipe } = best!;
+  if (foil) {
+    const p = fit.params.s02;
+    s02Report = { value: p?.value ?? Number.NaN, stderr: p?.stderr ?? null, fitted: true };
+  }
   if (options.warn) for (const w of best!.warnings) options.warn(w);
+
+  // a shell at the edge of its R window: the library's bond length (or the R given) was too far off
+  shells.forEach((sh, i) => {
+    const dr = fit.params[`dr_${names[i]}`]?.value;
+    if (dr !== undefined && Math.abs(dr - start[i]!.dr) > DR_WINDOW - 1e-3) {
+      const r = round3(paths[i]!.reff + dr);
+      notes.push(`${absorber}-${sh.element} R ${r} Å is at the edge of its window (${round3(start[i]!.r)} ± ${DR_WINDOW} Å): the shell may lie further ${dr > start[i]!.dr ? 'out' : 'in'}; give its distance with --shell ${sh.element}::R (R in Å), or run FEFF on your structure`);
+    }
+  });
 
   const rows: ShellRow[] = fit.paths.map((p, i) => ({
     shell: `${absorber}-${shells[i]!.element}`,
@@ -414,6 +507,8 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
 /** Starting values of one fit: ΔE0 (eV) and, per shell, N, ΔR (Å) and σ² (Å²). */
 interface Start {
   de0: number;
+  /** S0² (foil fits only, where it is varied). @default 0.9 */
+  s02?: number;
   shells: { n: number; dr: number; ss: number }[];
 }
 

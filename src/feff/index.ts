@@ -9,4 +9,4 @@ export { readXyz, type XyzFile } from './xyz.js';
 export { readCif, readCifCluster, parseSymOp, type CifStructure } from './cif.js';
 export { defaultCacheDir, cacheKey } from './cache.js';
 export { libraryEntries, findLibraryPath, libraryDir, libraryFeffVersion, type LibraryEntry } from './library.js';
-export { fitShell, parseShellArg, sampleKind, transformDefaults, defaultRecipeFile, defaultEdge, librarySource, filesSource, s02FromResult, type FitShellOptions, type FitShellResult, type ShellRequest, type ShellRow, type ShellPath, type PathSource } from './fitShell.js';
+export { fitShell, parseShellArg, sampleKind, transformDefaults, defaultRecipeFile, defaultEdge, librarySource, filesSource, s02FromResult, FOIL_N, DR_WINDOW, type FitShellOptions, type FitShellResult, type ShellRequest, type ShellRow, type ShellPath, type PathSource } from './fitShell.js';

@@ -188,7 +188,7 @@ export function feffInpText(input: FeffInput, program: FeffProgram = 'feff8l'): 
 }
 
 /** Runs `exe` in `dir` (no arguments: both programs read ./feff.inp); resolves with its output. */
-function spawnFeff(exe: string, dir: string, timeoutMs: number): Promise<{ log: string; timedOut: boolean }> {
+function spawnFeff(exe: string, dir: string, timeoutMs: number): Promise<{ log: string; timedOut: boolean; status: number | null }> {
   return new Promise((done, fail) => {
     // its own process group, so a timeout also kills the modules feff8l starts
     const child = spawn(exe, [], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -208,9 +208,9 @@ function spawnFeff(exe: string, dir: string, timeoutMs: number): Promise<{ log: 
       clearTimeout(timer);
       fail(new XafsError('EFEFF', `could not start ${exe}: ${e.message}`));
     });
-    child.on('close', () => {
+    child.on('close', (status) => {
       clearTimeout(timer);
-      done({ log, timedOut });
+      done({ log, timedOut, status });
     });
   });
 }
@@ -273,7 +273,7 @@ export async function runFeff(input: FeffInput, opts: RunFeffOptions = {}): Prom
 
   const work = mkdtempSync(join(tmpdir(), 'xafs-feff-'));
   writeFileSync(join(work, 'feff.inp'), inp);
-  const { log, timedOut } = await spawnFeff(exe, work, timeoutMs);
+  const { log, timedOut, status } = await spawnFeff(exe, work, timeoutMs);
   writeFileSync(join(work, 'feff.log'), log);
   const where = input.kind === 'inp' ? input.file : 'the generated feff.inp';
   if (timedOut) {
@@ -282,6 +282,9 @@ export async function runFeff(input: FeffInput, opts: RunFeffOptions = {}): Prom
   }
   if (!existsSync(join(work, 'paths.dat'))) {
     rmSync(work, { recursive: true, force: true });
+    if (log.trim() === '') {
+      throw new XafsError('EFEFF', `${program} failed on ${where} (no paths.dat written) and printed nothing (exit status ${status ?? 'none'}): check that ${exe} is FEFF (XAFS_${program.toUpperCase()} or the PATH), e.g. run it in a folder holding a feff.inp`);
+    }
     throw new XafsError('EFEFF', `${program} failed on ${where} (no paths.dat written); the end of its log:\n${logTail(log)}`);
   }
   if (!readdirSync(work).some((f) => /^feff\d{4}\.dat$/i.test(f))) {

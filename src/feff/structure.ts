@@ -297,7 +297,7 @@ export function shellCluster(absorber: string, shells: ShellSpec[]): Cluster {
       const p = norm(rotate(best, d));
       // round to 1e-6 Å (what feff.inp holds) so the feff.inp text (and so the cache key) does not depend on the last bit
       const round = (v: number) => Math.round(v * sh.r * 1e6) / 1e6 + 0;
-      atoms.push({ element: el, x: round(p[0]), y: round(p[1]), z: round(p[2]), label: `${where} ${el} ${i + 1}` });
+      atoms.push({ element: el, x: round(p[0]), y: round(p[1]), z: round(p[2]), label: `${where}, atom ${i + 1} of ${sh.n}` });
     });
   });
   return centreCluster(atoms, 0, 'shells');

@@ -93,6 +93,42 @@ describe('xafs fit-shell', () => {
     expect(t.out).toContain(`\nS0²        ${amp.value.toFixed(3)} ± ${amp.stderr.toFixed(3)} (from ${foil}#amp)\n`);
   });
 
+  it('--foil measures S0² on a metal foil (N fixed at 12), and --s02-from carries it and its error into the sample', async () => {
+    const dir = tmp();
+    const foilRecipe = join(dir, 'cu_foil.fitshell.recipe.json');
+    const f = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--foil', '--recipe-out', foilRecipe, '--json');
+    expect(f.code).toBe(0);
+    expect(f.err).toBe(`xafs: note: fitting S0² of Cu foil with N fixed at 12 (the crystal's first shell); save the result with --json and pass it to --s02-from for your samples\nwrote ${foilRecipe}\n`);
+    const jf = json(f.out);
+    expect(jf.params.n_cu).toMatchObject({ value: 12, vary: false });
+    expect(jf.params.s02.vary).toBe(true);
+    // the foil's own path from the crystal, not the Cu-in-a-Cu12-cluster pair
+    expect(jf.recipe.datasets[0].paths[0].feff).toMatch(/library\/paths\/Cu_K\/foil\/feff0001\.dat$/);
+    // an independent measurement of the same foil: fixtures/recipes/cu_foil.recipe.json (k 3-17, kaiser, its own FEFF path) gives amp 0.895 ± 0.038
+    const ref = json((await xafs('fit', fixture('recipes/cu_foil.recipe.json'), '--json')).out).params.amp as { value: number; stderr: number };
+    const s02 = jf.params.s02 as { value: number; stderr: number };
+    expect(s02.value).toBeGreaterThan(0.8);
+    expect(s02.value).toBeLessThan(1.0);
+    expect(s02.stderr).toBeGreaterThan(0.02);
+    expect(Math.abs(s02.value - ref.value)).toBeLessThan(s02.stderr);
+    // `xafs fit` on the foil's recipe gives the same S0²
+    expect(json((await xafs('fit', foilRecipe, '--json')).out).params.s02).toEqual(jf.params.s02);
+    const t = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--foil', '--recipe-out', foilRecipe);
+    expect(t.out).toMatch(/\nCu-Cu +12 \(fixed\) +2\.5\d+ ± 0\.00\d+ +/);
+    expect(t.out).toContain(`\nS0²        ${s02.value.toFixed(3)} ± ${s02.stderr.toFixed(3)} (fitted; N fixed)\n`);
+
+    const foil = join(dir, 'foil.json');
+    writeFileSync(foil, f.out);
+    const recipe = join(dir, 'cu.recipe.json');
+    const r = await xafs('fit-shell', CU, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02-from', foil, '--recipe-out', recipe);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`\nS0²        ${s02.value.toFixed(3)} ± ${s02.stderr.toFixed(3)} (from ${foil}#s02)\n`);
+    expect(json(readFileSync(recipe, 'utf8')).params.s02).toEqual({ from: 'foil.json', param: 's02' });
+    const a = json((await xafs('fit-shell', CU, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02-from', foil, '--recipe-out', recipe, '--json')).out);
+    expect(a.params.s02).toMatchObject({ value: s02.value, stderr: s02.stderr, vary: false });
+    expect(json((await xafs('fit', recipe, '--json')).out).params).toEqual(a.params);
+  });
+
   it('fits several k-weights, another window and k space when asked', async () => {
     const dir = tmp();
     const r = await xafs('fit-shell', fixture('fits/cu_dualatom.chi'), '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9', '--kweight', '1,2', '--kweight', '3', '--kmin', '3.5', '--kmax', '11', '--dk', '2', '--window', 'kaiser', '--rmin', '1.2', '--rmax', '3', '--fit-space', 'k', '--recipe-out', join(dir, 'r.json'), '--json');
@@ -134,6 +170,32 @@ describe('xafs fit-shell refuses bad input (exit 2)', () => {
     expectRefused(await xafs('fit-shell', ...base, ...extra, '--recipe-out', join(dir, 'r.json')), message);
   });
 
+  it('data too short for the default k range, or for the shells asked', async () => {
+    const dir = tmp();
+    const rows = readFileSync(fixture('fits/cu_dualatom.chi'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const upTo = (kmax: number, name: string): string => {
+      const f = join(dir, name);
+      writeFileSync(f, ['# k chi', ...rows.filter((l) => Number(l.trim().split(/\s+/)[0]) <= kmax + 1e-9)].join('\n') + '\n');
+      return f;
+    };
+    const k3 = upTo(3.4, 'k3.chi');
+    expectRefused(
+      await xafs('fit-shell', k3, '--absorber', 'Cu', '--shell', 'N', '--s02', '0.9', '--recipe-out', join(dir, 'r.json')),
+      "xafs: χ(k) of k3.chi ends at 3.4 Å⁻¹, too short for fit-shell's k range (from 3 Å⁻¹ to 0.5 Å⁻¹ before the end of the data): a shell fit needs data to 8 Å⁻¹ or more; pass --kmin and --kmax inside the data to try anyway\n",
+    );
+    const k7 = upTo(7, 'k7.chi');
+    expectRefused(
+      await xafs('fit-shell', k7, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9', '--recipe-out', join(dir, 'r.json')),
+      'xafs: k 3–6.5 Å⁻¹ and R 1.4–3.2 Å give 5.01 independent points, fewer than the 7 parameters of 2 shells (N, R and σ² each, one ΔE0): fit fewer shells, or widen the ranges (--kmin, --rmin, --rmax; the data end at 7 Å⁻¹)\n',
+    );
+    expectRefused(
+      await xafs('fit-shell', k7, '--absorber', 'Cu', '--shell', 'N', '--s02', '0.9', '--recipe-out', join(dir, 'r.json')),
+      'xafs: k 3–6.5 Å⁻¹ and R 1.4–2.65 Å give 3.79 independent points, fewer than the 4 parameters of one shell (N, R and σ² each, one ΔE0): widen the ranges (--kmin, --rmin, --rmax; the data end at 7 Å⁻¹)\n',
+    );
+    // a wider R range is enough for the one shell
+    expect((await xafs('fit-shell', k7, '--absorber', 'Cu', '--shell', 'N', '--s02', '0.9', '--rmin', '1', '--recipe-out', join(dir, 'r.json'))).code).toBe(0);
+  });
+
   it('--feff for a pair the library lacks needs the distance', async () => {
     expectRefused(
       await xafs('fit-shell', fixture('spectra/znse_zn_xafs.001'), '--absorber', 'Zn', '--shell', 'Se', '--feff', '--s02', '0.9', '--recipe-out', join(tmp(), 'r.json')),
@@ -163,8 +225,37 @@ describe('xafs fit-shell refuses bad input (exit 2)', () => {
     );
     expectRefused(
       await xafs('fit-shell', ...base, '--s02-from', join(dir, 'none.json')),
-      `xafs: --s02-from: result file not found: '${join(dir, 'none.json')}'; save the foil's fit with xafs fit FOIL.recipe.json --json > FILE first\n`,
+      `xafs: --s02-from: result file not found: '${join(dir, 'none.json')}'; save the foil's fit first: xafs fit-shell FOIL --absorber EL --foil --json > none.json (or xafs fit FOIL.recipe.json --json)\n`,
     );
+    // a parameter that is no S0² (ΔE0 of 1 eV would pass as S0² = 1, 5 eV would not)
+    writeFileSync(foil, JSON.stringify({ params: { s02: { value: 0.9, stderr: 0.05, vary: true }, de0: { value: 5.2, stderr: 1, vary: true } } }));
+    expectRefused(
+      await xafs('fit-shell', ...base, '--s02-from', `${foil}#de0`),
+      `xafs: --s02-from: de0 in ${foil} is 5.2, not an S0² (above 0 and at most 1.5); name the foil's S0² parameter with --s02-from ${foil}#NAME\n`,
+    );
+  });
+
+  it('a foil result whose S0² was fixed, not measured (fit-shell of a foil without --foil), and a data file given as the result', async () => {
+    const dir = tmp();
+    const foil = join(dir, 'foil.json');
+    const f = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--shell', 'Cu', '--recipe-out', join(dir, 'f.json'), '--json');
+    expect(f.code).toBe(0);
+    writeFileSync(foil, f.out);
+    expectRefused(
+      await xafs('fit-shell', CU, '--absorber', 'Cu', '--shell', 'N', '--s02-from', foil, '--recipe-out', join(dir, 'r.json')),
+      `xafs: --s02-from: s02 was fixed at 0.9 in ${foil}, not measured; fit the foil with S0² free (N fixed at the crystal's): xafs fit-shell FOIL --absorber EL --foil --json > foil.json\n`,
+    );
+    const r = await xafs('fit-shell', CU, '--absorber', 'Cu', '--shell', 'N', '--s02-from', fixture('spectra/cu_metal_rt.xdi'), '--recipe-out', join(dir, 'r.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^xafs: --s02-from: \S+cu_metal_rt\.xdi is not valid JSON \(.*\); it must be the output of xafs fit --json or xafs fit-shell --json, e\.g\. xafs fit-shell FOIL --absorber EL --foil --json > cu_metal_rt\.xdi\n$/);
+  });
+
+  it('--foil with an S0², with other shells, or for a metal whose N is not known', async () => {
+    const foil = fixture('spectra/cu_metal_rt.xdi');
+    expectRefused(await xafs('fit-shell', foil, '--absorber', 'Cu', '--foil', '--s02', '0.9'), "xafs: --foil fits S0² (with N fixed at the crystal's); drop --s02, or drop --foil to fit N with S0² fixed\n");
+    expectRefused(await xafs('fit-shell', foil, '--absorber', 'Cu', '--foil', '--s02-from', 'x.json'), "xafs: --foil fits S0² (with N fixed at the crystal's); drop --s02-from, or drop --foil to fit N with S0² fixed\n");
+    expectRefused(await xafs('fit-shell', foil, '--absorber', 'Cu', '--foil', '--shell', 'O'), 'xafs: --foil fits the first shell of Cu metal (Cu-Cu) only; drop the --shell options, or drop --foil to fit Cu-O\n');
+    expectRefused(await xafs('fit-shell', foil, '--absorber', 'Mn', '--foil'), "xafs: --foil: the first-shell N of Mn metal is not known here; give it with --shell Mn:N (12 for fcc or hcp, 8 for bcc)\n");
   });
 
   it('no --shell, no --absorber, a missing sample, a bad number', async () => {

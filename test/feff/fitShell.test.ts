@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultRecipeFile, filesSource, fitShell, parseShellArg, sampleKind, transformDefaults, type FitShellResult } from '../../src/feff/fitShell.js';
-import { findLibraryPath } from '../../src/feff/library.js';
+import { defaultRecipeFile, FOIL_N, filesSource, fitShell, parseShellArg, sampleKind, transformDefaults, type FitShellResult } from '../../src/feff/fitShell.js';
+import { findLibraryPath, libraryEntries } from '../../src/feff/library.js';
 import { XafsError } from '../../src/errors.js';
 
 const fits = (f: string): string => fileURLToPath(new URL(`../../fixtures/fits/${f}`, import.meta.url));
@@ -87,6 +87,15 @@ describe('fitShell recovers the synthetic dual-atom sites with library paths', (
     }
   });
 
+  it('Co K edge μ(E) (copt_dualatom.xdi, S0² 0.8): Co–N 3.5 at 1.93 Å and Co–Pt 1.2 at 2.55 Å within 2σ, Co–Pt kept off the Co–N shell', async () => {
+    // regression: with ΔR free within 0.5 Å the lowest χ² put Co–Pt at 2.19 Å (N 0.5), on top of Co–N
+    const t = truth('copt_dualatom_truth.json');
+    const res = await fitShell(fits('copt_dualatom.xdi'), { absorber: 'Co', shells: ['N', 'Pt'], s02: t.s02, recipeFile: recipeFile('copt.json') });
+    expectRecovered(res, t);
+    expect(res.rows[1]!.r).toBeGreaterThan(2.45);
+    expect(res.recipe.params.dr_pt).toMatchObject({ min: -0.3, max: 0.3 });
+  });
+
   it('the same shells from the sites\' own FEFF paths (filesSource) also recover the truth', async () => {
     const src = filesSource({ N: fits('ru_feff0001.dat'), Cu: fits('ru_feff0002.dat') }, 'the site\'s FEFF8L paths');
     const res = await fitShell(fits('ru_dualatom.xdi'), { absorber: 'Ru', shells: ['N', 'Cu'], s02: 0.92, pathSource: src, recipeFile: recipeFile('own.json') });
@@ -97,21 +106,39 @@ describe('fitShell recovers the synthetic dual-atom sites with library paths', (
 });
 
 describe('fitShell recipes', () => {
-  it('starts: N 4 for a light ligand and 1 for a metal, R = reff (ΔR 0), σ² 0.005, one ΔE0 0, bounds keep N ≥ 0, σ² > 0 and R within 0.5 Å of its start', async () => {
+  it('starts: N 4 for a light ligand and 1 for a metal, R = reff (ΔR 0), σ² 0.005, one ΔE0 0, bounds keep N ≥ 0, σ² > 0 and R within 0.3 Å of its start', async () => {
     const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N', 'Ru:0.5:2.60'], s02: 0.9, multistart: false, recipeFile: recipeFile('p.json') });
     const reffRu = findLibraryPath('Cu', 'Ru', 'K')!.reff;
-    const dr0 = Math.round((2.6 - reffRu) * 1e4) / 1e4; // ΔR may move 0.5 Å either side of the R asked for
+    const dr0 = Math.round((2.6 - reffRu) * 1e4) / 1e4; // ΔR may move 0.3 Å either side of the R asked for
     expect(res.recipe.params).toEqual({
       s02: { value: 0.9, vary: false },
       de0: { value: 0, vary: true, min: -15, max: 15 },
       n_n: { value: 4, vary: true, min: 0, max: 24 },
-      dr_n: { value: 0, vary: true, min: -0.5, max: 0.5 },
+      dr_n: { value: 0, vary: true, min: -0.3, max: 0.3 },
       ss_n: { value: 0.005, vary: true, min: 0.0001, max: 0.05 },
       n_ru: { value: 0.5, vary: true, min: 0, max: 24 },
-      dr_ru: { value: dr0, vary: true, min: Math.round((dr0 - 0.5) * 1e4) / 1e4, max: Math.round((dr0 + 0.5) * 1e4) / 1e4 },
+      dr_ru: { value: dr0, vary: true, min: Math.round((dr0 - 0.3) * 1e4) / 1e4, max: Math.round((dr0 + 0.3) * 1e4) / 1e4 },
       ss_ru: { value: 0.005, vary: true, min: 0.0001, max: 0.05 },
     });
     expect(res.recipe.datasets[0]!.paths[1]).toEqual({ feff: findLibraryPath('Cu', 'Ru', 'K')!.file, label: 'Cu-Ru', degen: 'n_ru', s02: 's02', e0: 'de0', deltar: 'dr_ru', sigma2: 'ss_ru' });
+  });
+
+  it('foil: S0² fitted on the crystal\'s own path with N fixed (12 for fcc Cu; 8 for bcc Fe, 12 for hcp Co), refusals', async () => {
+    const res = await fitShell(fits('cu_metal_rt.xdi'), { absorber: 'Cu', shells: [], foil: true, recipeFile: recipeFile('cufoil.json') });
+    expect(res.recipe.params.n_cu).toEqual({ value: 12, vary: false });
+    expect(res.recipe.params.s02).toMatchObject({ vary: true, min: 0.3, max: 1.5 });
+    expect(res.recipe.datasets[0]!.paths[0]!.feff).toBe(libraryEntries().find((e) => e.absorber === 'Cu' && e.kind === 'foil')!.file);
+    expect(res.s02.fitted).toBe(true);
+    expect(res.s02.value).toBe(res.fit.params.s02!.value);
+    // the foil recipe of fixtures/recipes (k 3-17, its own FEFF path) measures 0.895 ± 0.038
+    expect(Math.abs(res.s02.value - 0.895)).toBeLessThan(res.s02.stderr!);
+    expect(FOIL_N.Fe).toBe(8);
+    expect(FOIL_N.Co).toBe(12);
+    expect(FOIL_N.Pt).toBe(12);
+    // an N given replaces the crystal's; S0² scales as 1/N
+    const n11 = await fitShell(fits('cu_metal_rt.xdi'), { absorber: 'Cu', shells: ['Cu:11'], foil: true, recipeFile: recipeFile('cufoil11.json') });
+    expect(n11.s02.value * 11).toBeCloseTo(res.s02.value * 12, 3);
+    await expect(fitShell(fits('cu_metal_rt.xdi'), { absorber: 'Cu', shells: ['Cu:0'], foil: true, recipeFile: recipeFile('x.json') })).rejects.toThrow("--foil: the foil's N must be above 0, got 0");
   });
 
   it('Cu foil (cu_metal_rt.xdi) from one --shell Cu: N 12 within 2σ with S0² 0.9 (the foil recipe gives 0.895 ± 0.038)', async () => {
@@ -131,6 +158,10 @@ describe('fitShell recipes', () => {
     expect(Math.abs(fe!.n - 12) / fe!.nStderr!).toBeLessThan(2);
     expect(Math.abs(fe!.r - 3.046)).toBeLessThan(0.03); // a/√2, a = 4.307 Å
     expect(res.fit.statistics.rfactor).toBeLessThan(0.02);
+    expect(res.notes.filter((n) => /edge of its window/.test(n))).toEqual([]);
+    // without the Fe–Fe distance (library Fe–Fe 2.48 Å, rock salt 3.05 Å) the fit fails, and says which R to give
+    const bad = await fitShell(fits('feo_xafs.dat'), { absorber: 'Fe', shells: ['O', 'Fe'], s02: 0.7, recipeFile: recipeFile('feo2.json') });
+    expect(bad.notes).toContain('Fe-O R 2.28 Å is at the edge of its window (1.98 ± 0.3 Å): the shell may lie further out; give its distance with --shell O::R (R in Å), or run FEFF on your structure');
   });
 
   it('without --s02 or --s02-from, S0² is fixed at 0.9 with a note', async () => {

@@ -182,6 +182,16 @@ describe('without FEFF', () => {
     expect(e.message).toBe('feff8l did not finish within 0.3 s on the generated feff.inp and was stopped: reduce rmax or nleg, or raise the timeout; the end of its log:\n  | working on it');
   });
 
+  it('a "FEFF" that prints nothing and writes nothing: its exit status, and where it came from', async ({ expect }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'xafs-fakefeff-'));
+    const exe = join(dir, 'feff8l');
+    writeFileSync(exe, '#!/bin/sh\nif [ "$1" = --version ]; then echo "mute feff 0.0"; exit 0; fi\nexit 3\n', { mode: 0o755 });
+    process.env.XAFS_FEFF8L = exe;
+    const e = await refusal(runFeff({ kind: 'shells', absorber: 'Cu', shells: [{ element: 'O', n: 4, r: 1.95 }] }, { program: 'feff8l', cache: false }), expect);
+    expect(e.message).toBe(`feff8l failed on the generated feff.inp (no paths.dat written) and printed nothing (exit status 3): check that ${exe} is FEFF (XAFS_FEFF8L or the PATH), e.g. run it in a folder holding a feff.inp`);
+    expect(e.exitCode).toBe(2);
+  });
+
   it('finds FEFF through XAFS_FEFF8L', ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'xafs-fakefeff-'));
     const exe = join(dir, 'myfeff');

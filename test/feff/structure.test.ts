@@ -78,10 +78,11 @@ describe('shellCluster', () => {
 
   it('refuses shells that cannot fit, naming both atoms and the distance', () => {
     // 20 O on a 0.6 Å sphere: neighbours about 0.25 Å apart
-    expect(message(() => shellCluster('Cu', [{ element: 'O', n: 20, r: 0.6 }]))).toMatch(/^shells: atoms O \(shell 1 O \d+\) and O \(shell 1 O \d+\) are 0\.[0-4]\d\d Å apart, closer than 0\.5 Å: a duplicated atom or coordinates not in Å; fix the structure$/);
+    expect(message(() => shellCluster('Cu', [{ element: 'O', n: 20, r: 0.6 }]))).toMatch(/^shells: atoms O \(shell 1, atom \d+ of 20\) and O \(shell 1, atom \d+ of 20\) are 0\.[0-4]\d\d Å apart, closer than 0\.5 Å: a duplicated atom or coordinates not in Å; fix the structure$/);
     // two shells at the same distance with the same directions are turned apart, not stacked
     expect(shellCluster('Cu', [{ element: 'O', n: 6, r: 2 }, { element: 'N', n: 6, r: 2 }]).atoms).toHaveLength(13);
     expect(message(() => shellCluster('Cu', [{ element: 'Xx', n: 4, r: 2 }]))).toBe("unknown element 'Xx' (shell 1): use an element symbol from H to Cf (Fe, Cu, O, ...)");
+    expect(message(() => shellCluster('Co', [{ element: 'N', n: 4, r: 0.3 }]))).toBe('shells: atoms Co (absorber) and N (shell 1, atom 1 of 4) are 0.300 Å apart, closer than 0.5 Å: a duplicated atom or coordinates not in Å; fix the structure');
     expect(message(() => shellCluster('Cu', [{ element: 'O', n: 2.5, r: 2 }]))).toBe('shell 1 (O): N must be a whole number from 1 to 48, got 2.5');
     expect(message(() => shellCluster('Cu', [{ elem: 'O', n: 2, r: 2 } as never]))).toBe('shell 1: expected {"element": "N", "n": 4, "r": 1.95} (r in Å), got {"elem":"O","n":2,"r":2}');
     expect(message(() => centreCluster([{ element: 'Cu', x: 0, y: 0, z: 0 }, [1, 2, 3] as never], 0, 'c.json'))).toBe('atom 2 of c.json: expected {"element": "N", "x": 1.95, "y": 0, "z": 0} (Å), got [1,2,3]');
