@@ -36,6 +36,12 @@ for (const [name, [recipe, dataDir]] of Object.entries(fits)) {
 const batchDir = join(work, 'fe_batch');
 if ((await run(['batch', 'fixtures/batch/fe_series.recipe.json', '--out', batchDir], quiet)) !== 0) throw new Error('xafs batch failed');
 
+// the in situ series against potential: a file mapping each spectrum to its potential, as a user writes it
+const potentials = join(work, 'potentials.csv');
+writeFileSync(potentials, 'index,potential (V vs RHE)\n' + Array.from({ length: 200 }, (_, i) => `${i},${(0.2 + 0.005 * i).toFixed(3)}`).join('\n') + '\n');
+const stackPotentials = join(work, 'stack_potentials.csv');
+writeFileSync(stackPotentials, 'potential (V vs RHE)\n' + Array.from({ length: 10 }, (_, i) => (0.2 + 0.005 * (i * 20 + 19)).toFixed(3)).join('\n') + '\n');
+
 const CU = 'fixtures/spectra/cu_metal_rt.xdi';
 const CUDA = 'fixtures/fits/cu_dualatom.xdi';
 const FEO = 'fixtures/series/fe_ref_FeO.xdi';
@@ -63,8 +69,11 @@ const figures = {
   wavelet_cu: ['wavelet', [CU, CUDA], { mu: [undefined, 'ifluor/i0'], kweight: 2, rmax: 5, process: ft }],
   lcf_fe: ['lcf', [`${SERIES}#s0100`], { standards: [`${FEO}=FeO`, `${FE2O3}=Fe2O3`], sumToOne: true }],
   pca_fe3: ['pca', ['fixtures/xanes/lcf/fe3_series.dat'], {}],
-  stack_fe: ['stack', every20, { offset: 0.15, values: every20.map((_, i) => i * 20 + 19), valuesTitle: 'index' }],
+  stack_fe: ['stack', every20, { offset: 0.15, valuesFile: stackPotentials }],
   trends_fe: ['trends', [batchDir], { width: 'single' }],
+  trends_fe_potential: ['trends', [batchDir], { xFile: potentials, y: ['valence', 'lcf_Fe2O3'] }],
+  chir_k3_cu: ['chir', [CU, 'fixtures/fits/cu_dualatom.chi'], { kweight: 3, process: ft }],
+  wavelet_cu_morlet: ['wavelet', [CU, CUDA], { mu: [undefined, 'ifluor/i0'], kweight: 2, rmaxOut: 6, process: ft, waveletKind: 'morlet', eta: 10 }],
 };
 
 const made = [];

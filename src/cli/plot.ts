@@ -23,9 +23,11 @@ function parseRef(arg: string): { file: string; valence: number } {
 /** One --mu for every input, or one per input (in order). */
 function muOption(mu: string[] | undefined, inputs: string[]): PlotOptions['mu'] {
   if (mu === undefined || mu.length === 0) return undefined;
-  if (mu.length === 1) return mu[0];
+  // '' stands for "the default" (a χ(k) file, or a file with a mu column) among per-input expressions
+  const list = mu.map((m) => (m.trim() === '' ? undefined : m));
+  if (mu.length === 1) return list[0];
   if (mu.length !== inputs.length) throw new XafsError('EOPTION', `${mu.length} --mu expressions for ${inputs.length} inputs: give one --mu for all of them, or one per input in their order`);
-  return mu;
+  return list;
 }
 
 /** CLI options → PlotOptions; --xmin/--xmax go to the figure's own x range. */
@@ -66,13 +68,19 @@ export function plotOptions(kind: string, o: Opts, warn: (m: string) => void, in
     valuesTitle: s(o, 'valuesTitle'),
     x: s(o, 'x'),
     y: o.y as string[] | undefined,
+    xFile: s(o, 'xFile'),
+    valuesFile: s(o, 'valuesFile'),
+    labels: o.labels === false ? false : undefined,
     waveletKind: o.wavelet as PlotOptions['waveletKind'],
+    rmaxOut: n(o, 'rmaxOut'),
+    eta: n(o, 'eta'),
+    sigma: n(o, 'sigma'),
     warn,
   };
 }
 
 export async function plotCommand(kind: string, inputs: string[], o: Opts, io: Io): Promise<void> {
-  for (const mu of (o.mu as string[] | undefined) ?? []) checkExpression('--mu', mu);
+  for (const mu of (o.mu as string[] | undefined) ?? []) if (mu.trim() !== '') checkExpression('--mu', mu);
   checkExpression('--energy', s(o, 'energy'));
   const out = s(o, 'out');
   if (out !== undefined && !/\.(svg|png)$/i.test(out)) throw new XafsError('EOPTION', `--out ${out}: the figure is written as .svg or .png; end the file name with one of them`);

@@ -33,8 +33,18 @@ Examples:
   xafs plot xanes sample.xdi ref_Cu.xdi ref_CuO.xdi --inset --out xanes.png
   xafs plot chir cu_metal_rt.xdi sample.xdi --kweight 2 --kmin 3 --kmax 12 --window hanning --out chir.svg
   xafs plot fit fitdir/ --space r --out fit_r.png          (fitdir from: xafs fit RECIPE --out fitdir)
+  xafs plot deriv ref_Cu.xdi ref_Cu2O.xdi ref_CuO.xdi sample.xdi --method deriv --out deriv.png
   xafs plot valence --ref FeO.xdi=2 --ref Fe2O3.xdi=3 series.dat --method half
+  xafs plot chir cu_metal_rt.xdi sample.xdi --kweight 3 --kmin 3 --kmax 12 --out chir_k3.png   (k³: |χ(R)| in Å⁻⁴)
+  xafs plot wavelet cu_metal_rt.xdi sample.xdi --kweight 2 --rmax-out 6 --out wt.png   (maps side by side)
+  xafs plot lcf sample.xdi --standard FeO.xdi=FeO --standard Fe2O3.xdi=Fe2O3 --sum-to-one
+  xafs plot pca series.dat --emin -20 --emax 60
+  xafs plot stack scans/ --values-file potentials.csv --offset 0.15 --out stack.png
+  xafs plot stack scan_*.xdi --values 0.2,0.4,0.6,0.8 --values-title 'potential (V vs RHE)'
   xafs plot trends batchdir/ --x index --y valence,lcf_FeO
+  xafs plot trends batchdir/ --x-file potentials.csv --y valence,n_cu,r_cu
+    potentials.csv: a header line and a row per spectrum, e.g. 'index,potential (V vs RHE)'
+    then '0,0.2' ... (rows matched by index, else by source, else in order)
 Without --out the SVG goes to stdout.`,
     );
   const fail: Fail = (message) => plot.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
@@ -50,7 +60,7 @@ Without --out the SVG goes to stdout.`,
   addNum('--xmax <x>', 'displayed x range end');
   plot.optionsGroup('Inputs and processing (as xafs process):');
   plot.addOption(
-    new Option('--mu <expr>', "μ(E) from columns, e.g. 'ln(i0/itrans)' (default: a column named mu, xmu, mutrans or mufluor); repeat it once per input for inputs measured differently (--mu mutrans --mu 'ifluor/i0')").argParser(collect),
+    new Option('--mu <expr>', "μ(E) from columns, e.g. 'ln(i0/itrans)' (default: a column named mu, xmu, mutrans or mufluor); repeat it once per input for inputs measured differently (--mu mutrans --mu 'ifluor/i0'; '' for a χ(k) file or the default)").argParser(collect),
   );
   plot.option('--energy <expr>', 'energy column or expression, eV');
   plot.option('--group <label>', 'Athena projects: only this group');
@@ -99,10 +109,16 @@ Without --out the SVG goes to stdout.`,
       return xs;
     }),
   );
+  plot.option('--values-file <file>', 'stack: a table giving each spectrum\'s value (a header, e.g. index,potential (V), then one row per spectrum; matched by index, source or order); its header titles the colour bar');
   plot.option('--values-title <text>', "stack: what --values are, with unit (default 'index')");
-  plot.option('--x <column>', 'trends: the x column of results.csv (default index)');
+  plot.option('--no-labels', 'stack: do not write each value next to its curve (written by default with --values for up to 12 spectra)');
+  plot.option('--x <column>', 'trends: the x column of results.csv (default index), or of --x-file');
+  plot.option('--x-file <file>', 'trends: a table giving each row\'s x (potential, time ...): a header, e.g. index,potential (V vs RHE), then one row per spectrum (matched by index, source or order); its header titles the axis');
   plot.addOption(new Option('--y <list>', 'trends: the columns shown, comma-separated (default valence, lcf_<name> fractions and fitted parameters that have a _stderr column)').argParser((v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !== '')));
   plot.addOption(new Option('--wavelet <kind>', 'wavelet: the mother wavelet (default cauchy)').choices(['cauchy', 'morlet']));
+  addNum('--rmax-out <Å>', 'wavelet: the map\'s largest R, Å, as xafs wavelet (default 10; Larch\'s Cauchy order follows it); the figure shows R up to 6 Å or --rmax-out', { above: 0 });
+  addNum('--eta <η>', 'wavelet, morlet: oscillation frequency η (default 5)', { above: 0 });
+  addNum('--sigma <σ>', 'wavelet, morlet: Gaussian width σ (default 1)', { above: 0 });
   plot.action(async (kind: string, inputs: string[], opts: Record<string, unknown>) => {
     if (!KINDS.includes(kind)) fail(`error: unknown figure '${kind}': use ${KINDS.join(', ')}`);
     const { plotCommand } = await import('./plot.js');

@@ -3,6 +3,7 @@
  * Vega) spec from plain arrays and renders it headlessly. Sizes fit a journal column
  * (`width: 'single'`, 3.3 in) or the page (`'double'`, 7 in); `toPng` rasterizes at 300 dpi.
  */
+import { scheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { XafsError } from '../errors.js';
 import { renderVegaLite } from './render.js';
@@ -102,7 +103,7 @@ function lineLayer(names: string[], legend: LegendPlace, width = 250, extra: Rec
         field: 's',
         type: 'nominal',
         scale: colorScale(names),
-        legend: legend === 'none' || names.length < 2 ? null : legend === 'top' ? { orient: 'top', direction: 'horizontal', columns: legendColumns(names, width), columnPadding: 10, offset: 6 } : { orient: legend },
+        legend: legend === 'none' || names.length < 2 ? null : legend === 'top' ? { orient: 'top', direction: 'horizontal', columns: legendColumns(names, width), columnPadding: 10, offset: 6, labelLimit: 0 } : { orient: legend },
       },
       detail: { field: 's' },
       ...extra,
@@ -225,7 +226,12 @@ export interface DerivativeCurve {
 /** First derivative of normalized μ(E), with the edge positions marked by dashed rules. */
 export async function derivativeFigure(spectra: DerivativeCurve[], o: FigureOptions & { emin?: number; emax?: number } = {}): Promise<string> {
   checkCurves(spectra.map((s) => ({ name: s.name, x: s.energy, y: s.deriv })), 'derivative');
-  const cs = uniqueNames(spectra);
+  // one edge per curve: its energy in the legend (the dashed rules of close edges overlap)
+  const named = spectra.map((c) => {
+    const e = Object.values(c.edges ?? {});
+    return e.length === 1 && Number.isFinite(e[0]) ? { ...c, name: `${c.name}, ${e[0]!.toFixed(1)} eV` } : c;
+  });
+  const cs = uniqueNames(named);
   const firstEdge = Object.values(cs[0]!.edges ?? {})[0] ?? cs[0]!.energy[0]!;
   const emin = o.emin ?? firstEdge - 25;
   const emax = o.emax ?? firstEdge + 35;
@@ -279,11 +285,13 @@ export async function valenceFigure(v: ValencePlotData, o: FigureOptions = {}): 
   };
   const x = { field: 'x', type: 'quantitative', title: edgeTitle[v.method ?? ''] ?? TITLES.edge, scale: { domain: [lo, hi], nice: false, zero: false }, axis: { format: 'd' } };
   const y = { field: 'y', type: 'quantitative', title: TITLES.valence, scale: { domain: domainOf(allY, 0.1), nice: false, zero: false } };
-  const color = { field: 's', type: 'nominal', scale: { domain: ['references', 'samples'], range: [PALETTE[0], PALETTE[1]] }, legend: { orient: 'top-left', symbolType: 'circle', symbolSize: 40 } };
+  const color = { field: 's', type: 'nominal', scale: { domain: ['references', 'samples'], range: [PALETTE[0], PALETTE[1]] }, legend: { orient: 'top-left', symbolSize: 40, title: null } };
+  // the same field for colour and shape: one legend whose symbols are the marks' (squares, circles)
+  const shape = { field: 's', type: 'nominal', scale: { domain: ['references', 'samples'], range: ['square', 'circle'] }, legend: { orient: 'top-left', title: null } };
   const mid = (lo + hi) / 2;
   const layer: unknown[] = [
     { data: { values: curve }, mark: { type: 'line', color: '#555555', strokeWidth: 1, strokeDash: [5, 3] }, encoding: { x, y } },
-    { data: { values: refs }, mark: { type: 'point', shape: 'square', size: 40, filled: true, opacity: 1 }, encoding: { x, y, color } },
+    { data: { values: refs }, mark: { type: 'point', size: 40, filled: true, opacity: 1 }, encoding: { x, y, color, shape } },
     // names below right of the points in the left half, above left in the right half: inside the
     // frame and off the rising calibration line, where the samples sit
     { data: { values: refs.filter((r) => (r.x as number) <= mid) }, mark: { type: 'text', dx: 7, dy: 10, align: 'left', fontSize: 9 }, encoding: { x, y, text: { field: 'name' } } },
@@ -291,7 +299,13 @@ export async function valenceFigure(v: ValencePlotData, o: FigureOptions = {}): 
   ];
   if (samples.length > 0) {
     layer.push({ data: { values: samples }, mark: { type: 'rule', color: PALETTE[1], strokeWidth: 1 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } });
-    layer.push({ data: { values: samples }, mark: { type: 'point', shape: 'circle', size: 30, filled: true, opacity: 1 }, encoding: { x, y, color } });
+    layer.push({ data: { values: samples }, mark: { type: 'point', size: 30, filled: true, opacity: 1 }, encoding: { x, y, color, shape } });
+    // a few samples are named off the rising line: above left in the left half, below right in
+    // the right half (the references' names sit on the other sides)
+    if (samples.length <= 8) {
+      layer.push({ data: { values: samples.filter((r) => (r.x as number) <= mid) }, mark: { type: 'text', dx: -6, dy: -8, align: 'right', fontSize: 8, color: PALETTE[1] }, encoding: { x, y, text: { field: 'name' } } });
+      layer.push({ data: { values: samples.filter((r) => (r.x as number) > mid) }, mark: { type: 'text', dx: 6, dy: 10, align: 'left', fontSize: 8, color: PALETTE[1] }, encoding: { x, y, text: { field: 'name' } } });
+    }
   }
   return renderVegaLite({ ...base(o), width, height, layer } as TopLevelSpec);
 }
@@ -576,6 +590,8 @@ export interface StackFigureOptions extends FigureOptions {
   colorTitle?: string;
   /** The value each spectrum's colour stands for. @default 0, 1, 2 ... */
   values?: number[];
+  /** Write each spectrum's value above the left end of its curve. @default true with `values` and up to 12 spectra */
+  labels?: boolean;
 }
 
 /** A series stacked with an offset, coloured along a sequential (viridis) scale. */
@@ -588,20 +604,32 @@ export async function stackFigure(curves: Curve[], o: StackFigureOptions = {}): 
   const vals = o.values ?? curves.map((_, i) => i);
   const values = rows(uniqueNames(curves), o.xmin, o.xmax, (_, i) => ({ i, c: vals[i] ?? i })).map((r): Row => ({ ...r, y: r.y === null ? null : round6((r.y as number) + off * (r.i as number)) }));
   const xd = [o.xmin ?? Math.min(...values.map((v) => v.x as number)), o.xmax ?? Math.max(...values.map((v) => v.x as number))];
-  const spec = {
-    ...base(o),
-    width,
-    height,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 1, clip: true },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: o.xTitle ?? TITLES.energy, scale: { domain: xd, nice: false, zero: false }, axis: (o.xTitle ?? TITLES.energy) === TITLES.energy ? { format: 'd' } : {} },
-      y: { field: 'y', type: 'quantitative', title: o.yTitle ?? `${TITLES.norm} + offset`, scale: { domain: domainOf(ys(values), 0.02), nice: false, zero: false } },
-      color: { field: 'c', type: 'quantitative', title: o.colorTitle ?? 'index', scale: { scheme: 'viridis' }, legend: { orient: 'right', gradientLength: Math.round(height * 0.4), gradientThickness: 8, title: o.colorTitle ?? 'index', titleFontSize: 9, titleFontWeight: 'normal', direction: 'vertical', offset: 6 } },
-      detail: { field: 'i', type: 'nominal' },
-      order: { field: 'x', type: 'quantitative' },
-    },
-  } as TopLevelSpec;
+  const yd = domainOf(ys(values), 0.02);
+  const x = { field: 'x', type: 'quantitative', title: o.xTitle ?? TITLES.energy, scale: { domain: xd, nice: false, zero: false }, axis: (o.xTitle ?? TITLES.energy) === TITLES.energy ? { format: 'd' } : {} };
+  const y = { field: 'y', type: 'quantitative', title: o.yTitle ?? `${TITLES.norm} + offset`, scale: { domain: yd, nice: false, zero: false } };
+  const color = { field: 'c', type: 'quantitative', title: o.colorTitle ?? 'index', scale: { scheme: 'viridis' }, legend: { type: 'gradient', orient: 'right', gradientLength: Math.round(height * 0.4), gradientThickness: 8, title: o.colorTitle ?? 'index', titleFontSize: 9, titleFontWeight: 'normal', direction: 'vertical', offset: 6 } };
+  const layer: unknown[] = [{ mark: { type: 'line', strokeWidth: 1, clip: true }, encoding: { x, y, color, detail: { field: 'i', type: 'nominal' }, order: { field: 'x', type: 'quantitative' } } }];
+  // each curve's value just above its right end, as papers label a stack (0.2 V, 0.4 V ...)
+  if (o.labels ?? (o.values !== undefined && curves.length <= 12)) {
+    const ends: Row[] = [];
+    const viridis = scheme('viridis') as (t: number) => string;
+    const vmin = Math.min(...vals);
+    const vmax = Math.max(...vals);
+    // one number of decimals for all (1.0, 0.6, 0.2; not 1, 0.6, 0.2), at most 4
+    const decimals = Math.max(0, ...vals.map((v) => (String(Number(v.toPrecision(4))).split('.')[1] ?? '').length));
+    for (let i = 0; i < curves.length; i++) {
+      // at the left end (pre-edge, low k, low R: flat in every stack), above the highest point
+      // of the curve's first 15 % (the label's width), so the text clears its line
+      const head = xd[0]! + 0.15 * (xd[1]! - xd[0]!);
+      const inside = values.filter((v) => v.i === i && v.out === undefined && v.y !== null && (v.x as number) <= head);
+      const last = inside.length ? inside.reduce((a, b) => ((b.y as number) > (a.y as number) ? b : a)) : undefined;
+      const v = vals[i] ?? i;
+      // the line's own viridis colour, set literally: a colour-encoded text layer would turn the colour bar into a symbol legend
+      if (last) ends.push({ x: xd[0]!, y: last.y, fill: viridis(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0), label: v.toFixed(decimals).replace('-', '−') });
+    }
+    layer.push({ data: { values: ends }, mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -2, fontSize: 8 }, encoding: { x, y, color: { field: 'fill', type: 'nominal', scale: null }, text: { field: 'label' } } });
+  }
+  const spec = { ...base(o), width, height, data: { values }, layer } as TopLevelSpec;
   return renderVegaLite(spec);
 }
 

@@ -5,10 +5,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { readColumns } from '../io/read.js';
+import { readColumns, readFile } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
 import { preEdge } from '../xafs/preEdge.js';
 import { wavelet } from '../xafs/wavelet.js';
+import { xftf } from '../xafs/xftf.js';
+import { xftr } from '../xafs/xftr.js';
 import { loadSeries, type SeriesSpectrum } from '../xanes/inputs.js';
 import { edgePositions, EDGE_METHODS, type EdgeMethod } from '../xanes/edge.js';
 import { lcf } from '../xanes/lcf.js';
@@ -33,8 +35,8 @@ import {
   type LcfPlotData,
   type TrendSeries,
 } from './figures.js';
-import { numericColumn, okRows, readResultsTable, type ResultsTable } from './table.js';
-import type { FigureWidth } from './theme.js';
+import { numericColumn, okRows, readResultsTable, readValuesFile, type ResultsTable } from './table.js';
+import { TITLES, type FigureWidth } from './theme.js';
 import { waveletFigure } from './waveletFigure.js';
 
 export const PLOT_KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends'] as const;
@@ -86,8 +88,22 @@ export interface PlotOptions {
   /** Trends: the x column (default index) and the y columns (default: valence, LCF fractions, fitted parameters). */
   x?: string;
   y?: string[];
+  /**
+   * Trends: a file giving each row's x (potential, time ...), matched by index, source or order
+   * (src/plot/table.ts readValuesFile); `x` then names its column. The axis title is the column's header.
+   */
+  xFile?: string;
+  /** Stack: a file giving each spectrum's value (instead of `values`), as `xFile`; its header titles the colour bar. */
+  valuesFile?: string;
+  /** Stack: write each spectrum's value next to its curve. @default true for up to 12 spectra */
+  labels?: boolean;
   /** Wavelet: the mother wavelet. @default 'cauchy' */
   waveletKind?: 'cauchy' | 'morlet';
+  /** Wavelet: Larch's rmax_out (the map's R extent, and the Cauchy order), Å. @default 10 */
+  rmaxOut?: number;
+  /** Wavelet, Morlet: η and σ. @default 5, 1 */
+  eta?: number;
+  sigma?: number;
   warn?: (message: string) => void;
 }
 
@@ -120,14 +136,68 @@ function shortName(s: SeriesSpectrum): string {
   return s.source.includes('#') ? s.name : basename(s.name).replace(/\.[^.]*$/, '');
 }
 
+/** What the χ(k), χ(R), χ(q), wavelet and stack figures use of a processed spectrum. */
+type ChiChain = Pick<ProcessResult, 'ft' | 'bft'> & { bkg: { k: Float64Array; chi: Float64Array } };
+
 /** The chain for every spectrum; `ft` false: only χ(k) is drawn, the transform's warnings are not the user's. */
-function processAll(spectra: SeriesSpectrum[], o: PlotOptions, ft = true): { name: string; source: string; res: ProcessResult }[] {
+function processAll(spectra: SeriesSpectrum[], o: PlotOptions, ft = true): { name: string; source: string; res: ChiChain }[] {
   const kw = o.process?.xftf?.kweight ?? o.kweight ?? 2;
   const opts: ProcessOptions = { ...o.process, xftf: { ...o.process?.xftf, kweight: kw } };
   return spectra.map((s) => {
     const res = processSpectrum(s, opts);
     for (const w of res.warnings) if (ft || !w.startsWith('xftf kmax defaults')) o.warn?.(`${s.source}: ${w}`);
     return { name: shortName(s), source: s.source, res };
+  });
+}
+
+const CHI_LABEL = /^chi(?:_?k)?$/;
+
+/** χ(k) of a column file with columns k and chi (chi_k, chik), as `xafs wavelet` reads it; undefined for anything else. */
+function chiFile(path: string): { k: Float64Array; chi: Float64Array } | undefined {
+  if (!existsSync(path) || statSync(path).isDirectory()) return undefined;
+  let f: ReturnType<typeof readFile>;
+  try {
+    f = readFile(path);
+  } catch {
+    return undefined;
+  }
+  if (f.format !== 'xdi' && f.format !== 'ascii') return undefined;
+  const k = f.columns.find((c) => c.label === 'k');
+  const chi = f.columns.find((c) => CHI_LABEL.test(c.label));
+  if (!k || !chi) return undefined;
+  const line = (i: number) => f.rowLines?.[i] ?? i + 1;
+  for (let i = 0; i < k.values.length; i++) {
+    if (!Number.isFinite(k.values[i]) || !Number.isFinite(chi.values[i])) throw new XafsError('ENONFINITE', `${path} line ${line(i)}: k or chi is not a number; fix or delete that line`);
+    if (i > 0 && !(k.values[i]! > k.values[i - 1]!)) throw new XafsError('EORDER', `${path} line ${line(i)}: k is not increasing (${k.values[i]} after ${k.values[i - 1]}); a χ(k) file needs increasing k`);
+  }
+  if (k.values.length < 2) throw new XafsError('ETOOFEW', `${path}: ${k.values.length} point of χ(k), nothing to plot`);
+  return { k: Float64Array.from(k.values), chi: Float64Array.from(chi.values) };
+}
+
+/**
+ * The figures drawn from χ(k) take μ(E) spectra (processed as xafs process does) and χ(k) files
+ * (columns k and chi, e.g. Athena's or Larch's .chi), which go straight to the transforms.
+ */
+function chiAll(inputs: string[], o: PlotOptions, ft = true): { name: string; source: string; res: ChiChain }[] {
+  if (inputs.length === 0) throw new XafsError('ETOOFEW', 'no input: pass one or more spectrum files (μ(E), or χ(k) with columns k and chi)');
+  const kw = o.process?.xftf?.kweight ?? o.kweight ?? 2;
+  return inputs.flatMap((a, i) => {
+    const mu = Array.isArray(o.mu) ? o.mu[i] : o.mu;
+    const c = mu === undefined && o.energy === undefined ? chiFile(a) : undefined;
+    if (!c) return processAll(loadSpectra([a], { ...o, mu }), o, ft);
+    try {
+      const kLast = c.k[c.k.length - 1]!;
+      const xo = o.process?.xftf ?? {};
+      if (xo.kmax !== undefined && xo.kmax > kLast + 1e-9) throw new XafsError('ERANGE', `--kmax ${xo.kmax} Å⁻¹ is beyond the data: χ(k) ends at k = ${kLast.toFixed(2)} Å⁻¹; use --kmax ${kLast.toFixed(2)} or less`);
+      if (xo.kmax === undefined && ft && kLast < 20) o.warn?.(`${a}: xftf kmax defaults to 20 Å⁻¹ but χ(k) ends at ${kLast.toFixed(2)} Å⁻¹: the transform is cut at the data end without a taper; pass --kmax`);
+      const f = xftf(c, { ...xo, kweight: kw });
+      if (f.kwin.every((w) => w === 0)) throw new XafsError('ERANGE', `the k window is zero everywhere (${f.window}, k ${f.kmin}–${f.kmax} Å⁻¹): widen --kmin/--kmax or the taper --dk`);
+      const b = xftr(f, o.process?.xftr);
+      return [{ name: basename(a).replace(/\.[^.]*$/, ''), source: a, res: { bkg: c, ft: f, bft: b } }];
+    } catch (e) {
+      if (e instanceof XafsError && !e.message.startsWith(a)) throw new XafsError(e.code, `${a}: ${e.message}`, e.exitCode);
+      throw e;
+    }
   });
 }
 
@@ -253,10 +323,19 @@ export function loadResultsTable(input: string): ResultsTable {
 export async function trendsOfTable(table: ResultsTable, o: PlotOptions = {}): Promise<string> {
   const t = okRows(table);
   if (t.rows.length === 0) throw new XafsError('ETOOFEW', `${table.file}: no successful row to plot (${table.rows.length} rows, none with status ok)`);
+  const fo = { width: o.width, height: o.height, title: o.title };
+  if (o.xFile !== undefined) {
+    const keys = t.rows.map((r, i) => ({ index: r.index !== undefined && r.index !== '' ? Number(r.index) : i, source: r.source ?? '' }));
+    const xf = readValuesFile(o.xFile, keys, o.x);
+    return trendsFigure(xf.values, xf.title, trendPanels(t, o.y), fo);
+  }
   const xName = o.x ?? 'index';
+  if (xName !== 'index' && !t.columns.includes(xName)) {
+    throw new XafsError('ECOLUMN', `${t.file} has no column '${xName}'; its columns are: ${t.columns.join(', ')}; pass --x with one of them, or --x-file FILE, a table with columns index,${xName} giving each spectrum's ${xName}`);
+  }
   const xs = xName === 'index' && !t.columns.includes('index') ? t.rows.map((_, i) => i) : numericColumn(t, xName);
   if (xs.some((v) => v === null)) throw new XafsError('ENUMBER', `${t.file}: column '${xName}' has empty or non-numeric cells: pass --x with a numeric column (index, time, potential ...)`);
-  return trendsFigure(xs as number[], xName, trendPanels(t, o.y), { width: o.width, height: o.height, title: o.title });
+  return trendsFigure(xs as number[], xName, trendPanels(t, o.y), fo);
 }
 
 function parseEdgeMethod(m: string | undefined): EdgeMethod {
@@ -337,16 +416,16 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
       return valenceFigure({ references: v.references, samples: v.samples, calibration: v.calibration, method: v.method }, fo);
     }
     case 'chik':
-      return chikFigure(processAll(loadSpectra(inputs, o), o, false).map(({ name, res }) => ({ name, k: res.bkg.k, chi: res.bkg.chi })), { ...fo, kweight: kw, kmin: o.kmin, kmax: o.kmax });
+      return chikFigure(chiAll(inputs, o, false).map(({ name, res }) => ({ name, k: res.bkg.k, chi: res.bkg.chi })), { ...fo, kweight: kw, kmin: o.kmin, kmax: o.kmax });
     case 'chir': {
-      const all = processAll(loadSpectra(inputs, o), o);
+      const all = chiAll(inputs, o);
       return chirFigure(
         all.map(({ name, res }) => ({ name, r: res.ft.r, chirMag: res.ft.chirMag, chirRe: res.ft.chirRe, chirIm: res.ft.chirIm })),
         { ...fo, kweight: all[0]!.res.ft.kweight, rmax: o.rmax, parts: o.parts },
       );
     }
     case 'chiq': {
-      const all = processAll(loadSpectra(inputs, o), o);
+      const all = chiAll(inputs, o);
       return chiqFigure(all.map(({ name, res }) => ({ name, q: res.bft.q, chiqRe: res.bft.chiqRe })), { ...fo, kweight: all[0]!.res.ft.kweight, qmax: o.kmax });
     }
     case 'fit': {
@@ -354,15 +433,17 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
       return fitFigure(loadFitArrays(inputs[0]!, o.space, o.warn), { ...fo, xmax: o.space === 'k' ? o.kmax : o.rmax });
     }
     case 'wavelet': {
-      const all = processAll(loadSpectra(inputs, o), o, false);
+      if ((o.eta !== undefined || o.sigma !== undefined) && o.waveletKind !== 'morlet') throw new XafsError('EOPTION', '--eta and --sigma set the Morlet wavelet: add --wavelet morlet, or leave them out for the Cauchy wavelet');
+      const all = chiAll(inputs, o, false);
       const maps = all.map(({ name, source, res }) => {
         const kLast = res.bkg.k[res.bkg.k.length - 1]!;
         if (o.kmax !== undefined && o.kmax > kLast + 1e-9) {
           throw new XafsError('ERANGE', `${source}: the wavelet map cannot reach k = ${o.kmax} Å⁻¹: χ(k) ends at k = ${kLast.toFixed(2)} Å⁻¹; pass --xmax ${kLast.toFixed(2)} or less`);
         }
-        return { name, map: wavelet(res.bkg.k, res.bkg.chi, { kind: o.waveletKind ?? 'cauchy', kweight: kw }) };
+        const wo = { kind: o.waveletKind ?? 'cauchy', kweight: kw, rmaxOut: o.rmaxOut, eta: o.eta, sigma: o.sigma } as const;
+        return { name, map: wavelet(res.bkg.k, res.bkg.chi, Object.fromEntries(Object.entries(wo).filter(([, v]) => v !== undefined))) };
       });
-      return waveletFigure(maps, { width: o.width, height: o.height, title: o.title, kweight: kw, rmax: o.rmax, kmin: o.kmin, kmax: o.kmax });
+      return waveletFigure(maps, { width: o.width, height: o.height, title: o.title, kweight: kw, rmax: o.rmax ?? (o.rmaxOut !== undefined ? Math.min(o.rmaxOut, 6) : undefined), kmin: o.kmin, kmax: o.kmax });
     }
     case 'lcf':
       return lcfFigure(lcfPlotData(inputs, o), fo);
@@ -373,11 +454,18 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
       return pcaFigure({ variances: m.variances, ind: m.tfa.ind, ncomponents: m.ncomponents }, { ...fo, width: o.width ?? 'double' });
     }
     case 'stack': {
-      const spectra = loadSpectra(inputs, o);
-      if (o.values && o.values.length !== spectra.length) throw new XafsError('EOPTION', `--values has ${o.values.length} numbers but there are ${spectra.length} spectra: give one value per spectrum`);
-      const so = { ...fo, offset: o.offset, values: o.values, colorTitle: o.valuesTitle };
       const space = o.stackSpace ?? 'norm';
-      if (space === 'norm') {
+      if (o.values && o.valuesFile) throw new XafsError('EOPTION', 'pass --values or --values-file, not both');
+      // μ(E) for the XANES stack; χ(k) files too for the χ(k) and χ(R) stacks
+      const spectra = space === 'norm' ? loadSpectra(inputs, o) : undefined;
+      const all = space === 'norm' ? undefined : chiAll(inputs, o, space !== 'chik');
+      const n = spectra?.length ?? all!.length;
+      if (n === 0) throw new XafsError('ETOOFEW', `no spectrum in ${inputs.join(', ')}: the stack needs a series`);
+      if (o.values && o.values.length !== n) throw new XafsError('EOPTION', `--values has ${o.values.length} numbers but there are ${n} spectra: give one value per spectrum`);
+      const sources = spectra ? spectra.map((s) => s.source) : all!.map((a) => a.source);
+      const vf = o.valuesFile !== undefined ? readValuesFile(o.valuesFile, sources.map((source, index) => ({ index, source }))) : undefined;
+      const so = { ...fo, offset: o.offset, values: vf?.values ?? o.values, colorTitle: o.valuesTitle ?? vf?.title, labels: o.labels };
+      if (spectra) {
         const curves = spectra.map((s) => {
           const pre = preEdge(s, o.process?.preEdge);
           return { name: shortName(s), x: s.energy, y: pre.norm, e0: pre.e0 };
@@ -385,14 +473,13 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
         const e0 = curves[0]!.e0;
         return stackFigure(curves, { ...so, xmin: o.emin ?? e0 - 30, xmax: o.emax ?? e0 + 80 });
       }
-      const all = processAll(spectra, o, space !== 'chik');
       if (space === 'chik') {
         return stackFigure(
-          all.map(({ name, res }) => ({ name, x: res.bkg.k, y: Float64Array.from(res.bkg.chi, (c, i) => c * res.bkg.k[i]! ** kw) })),
-          { ...so, offset: o.offset ?? 2, xmin: o.kmin ?? 0, xmax: o.kmax, xTitle: 'k (Å⁻¹)', yTitle: `k${kw === 1 ? '' : kw === 2 ? '²' : kw === 3 ? '³' : kw}χ(k) + offset` },
+          all!.map(({ name, res }) => ({ name, x: res.bkg.k, y: Float64Array.from(res.bkg.chi, (c, i) => c * res.bkg.k[i]! ** kw) })),
+          { ...so, offset: o.offset ?? 2, xmin: o.kmin ?? 0, xmax: o.kmax, xTitle: TITLES.k, yTitle: TITLES.chik(kw).replace(/ \(|$/, (m) => (m ? ' + offset (' : ' + offset')) },
         );
       }
-      return stackFigure(all.map(({ name, res }) => ({ name, x: res.ft.r, y: res.ft.chirMag })), { ...so, offset: o.offset ?? 1, xmin: 0, xmax: o.rmax ?? 6, xTitle: 'R (Å)', yTitle: '|χ(R)| + offset' });
+      return stackFigure(all!.map(({ name, res }) => ({ name, x: res.ft.r, y: res.ft.chirMag })), { ...so, offset: o.offset ?? 1, xmin: 0, xmax: o.rmax ?? 6, xTitle: TITLES.r, yTitle: TITLES.chir(all![0]!.res.ft.kweight).replace(' (', ' + offset (') });
     }
     case 'trends': {
       if (inputs.length !== 1) throw new XafsError('EOPTION', `the trends figure takes one input (results.csv or the xafs batch --out folder), got ${inputs.length}`);

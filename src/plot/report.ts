@@ -74,7 +74,7 @@ table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;display:block;ove
 td:first-child,th:first-child{text-align:left}
 pre{background:#f6f6f6;padding:.6rem;overflow-x:auto;font-size:.8rem}
 .warn{color:#8a4b00}.fail{color:#a00000}
-@media print{figure{break-inside:avoid}}
+@media print{figure{break-inside:avoid}table{display:table;font-size:.6rem}th,td{white-space:normal;padding:.1rem .25rem}}
 `;
 
 function page(title: string, input: string, kind: ReportKind, body: string, date: Date): string {

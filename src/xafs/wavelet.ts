@@ -156,7 +156,7 @@ export function wavelet(k: ArrayLike<number>, chi: ArrayLike<number>, opts: Wave
     throw new XafsError('ERANGE', `--kmax ${opts.kmax} Å⁻¹ is beyond the data (χ(k) ends at k = ${kLast} Å⁻¹): choose --kmax ≤ ${kLast}`);
   }
   if (opts.kmin !== undefined && opts.kmin >= (opts.kmax ?? kLast)) {
-    throw new XafsError('ERANGE', `--kmin ${opts.kmin} Å⁻¹ must be below ${opts.kmax !== undefined ? `--kmax ${opts.kmax}` : `the end of the data (k = ${kLast})`} Å⁻¹`);
+    throw new XafsError('ERANGE', `--kmin ${opts.kmin} Å⁻¹ must be below ${opts.kmax !== undefined ? `--kmax ${opts.kmax} Å⁻¹` : `the end of the data, k = ${kLast} Å⁻¹`}`);
   }
   if (opts.kmin !== undefined && opts.kmin < 0) throw new XafsError('ERANGE', `--kmin must be ≥ 0 Å⁻¹ (got ${opts.kmin})`);
 

@@ -138,3 +138,31 @@ describe('xafs report', () => {
     );
   });
 });
+
+describe('xafs plot against potential, wavelet options', () => {
+  it('trends --x-file: x from a file mapping index → potential, the header as the axis title', async () => {
+    const pot = join(tmp, 'potentials.csv');
+    writeFileSync(pot, 'index,potential (V vs RHE)\n0,0.1\n1,0.2\n2,0.3\n3,0.4\n4,0.5\n');
+    const r = await xafs('plot', 'trends', CSV, '--x-file', pot, '--y', 'valence');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('>potential (V vs RHE)</text>');
+    // the failed row 2 is left out: the points sit at 0.1, 0.2, 0.4, 0.5
+    const xs = [...r.out.matchAll(/aria-label="x: ([\d.]+); y: [\d.]+; s: valence"/g)].map((m) => Number(m[1]));
+    expect(xs).toEqual([0.1, 0.2, 0.4, 0.5]);
+  });
+
+  it('trends --x potential on a table without it: the columns it has and --x-file', async () => {
+    expectRefused(
+      await xafs('plot', 'trends', CSV, '--x', 'potential'),
+      `xafs: ${CSV} has no column 'potential'; its columns are: index, source, status, message, e0_half, e0_half_stderr, edge_step, valence, valence_stderr, lcf_FeO, lcf_FeO_stderr, lcf_Fe2O3, lcf_Fe2O3_stderr, lcf_rfactor, n_cu, n_cu_stderr, r_cu, r_cu_stderr, rfactor; pass --x with one of them, or --x-file FILE, a table with columns index,potential giving each spectrum's potential\n`,
+    );
+  });
+
+  it('wavelet: --eta without --wavelet morlet is refused; --wavelet morlet --eta 10 --rmax-out 6 draws R up to 6 Å', async () => {
+    expectRefused(await xafs('plot', 'wavelet', fixture('fits/cu_dualatom.chi'), '--eta', '10'), 'xafs: --eta and --sigma set the Morlet wavelet: add --wavelet morlet, or leave them out for the Cauchy wavelet\n');
+    const r = await xafs('plot', 'wavelet', fixture('fits/cu_dualatom.chi'), '--wavelet', 'morlet', '--eta', '10', '--rmax-out', '6', '--kweight', '3');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('>R (Å)</text>');
+    expect(r.out).toMatch(/maximum at k = [\d.]+ Å⁻¹, R = [\d.]+ Å/);
+  });
+});

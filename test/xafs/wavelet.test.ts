@@ -343,6 +343,7 @@ describe('bad input: clear messages', () => {
     );
     expect(thrown(() => wavelet(ref.k, ref.chi, { kmax: 18 })).message).toBe(`--kmax 18 Å⁻¹ is beyond the data (χ(k) ends at k = ${last} Å⁻¹): choose --kmax ≤ ${last}`);
     expect(thrown(() => wavelet(ref.k, ref.chi, { kmin: 9, kmax: 8 })).message).toBe('--kmin 9 Å⁻¹ must be below --kmax 8 Å⁻¹');
+    expect(thrown(() => wavelet(ref.k, ref.chi, { kmin: 30 })).message).toBe(`--kmin 30 Å⁻¹ must be below the end of the data, k = ${last} Å⁻¹`);
     expect(thrown(() => wavelet(ref.k, ref.chi, { eta: 10 })).message).toBe(
       '--eta and --sigma set the Morlet wavelet: add --kind morlet, or leave them out for the Cauchy wavelet',
     );
