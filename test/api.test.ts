@@ -15,12 +15,14 @@ describe('the public API', () => {
       'XafsError',
       'angleToEnergy',
       'autobk',
+      'cauchyWavelet',
       'etok',
       'evaluateExpression',
       'expressionColumns',
       'findE0',
       'ftWindow',
       'ktoe',
+      'morletWavelet',
       'parseExpression',
       'preEdge',
       'processSpectrum',
@@ -32,6 +34,8 @@ describe('the public API', () => {
       'readSpectrum',
       'readXdi',
       'spectrumFrom',
+      'wavelet',
+      'waveletMaxima',
       'windowName',
       'xdiEnergy',
       'xftf',
@@ -39,7 +43,7 @@ describe('the public API', () => {
     ]);
   });
 
-  test('the analyses have their own entry points: xafs/fit, xafs/xanes, xafs/series', async () => {
+  test('the analyses have their own entry points: xafs/fit, xafs/xanes, xafs/series (and the package lists every subpath)', async () => {
     const fit = await import('../src/fit/index.js');
     const xanes = await import('../src/xanes/index.js');
     const series = await import('../src/series/index.js');
@@ -92,7 +96,114 @@ describe('the public API', () => {
       'truncate',
     ]);
     const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './fit', './xanes', './series', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './fit', './xanes', './series', './batch', './plot', './feff', './package.json']);
+  });
+
+  test('the batch engine, figures and FEFF have their own entry points: xafs/batch, xafs/plot, xafs/feff', async () => {
+    const batch = await import('../src/series/batch/index.js');
+    const plot = await import('../src/plot/index.js');
+    const feff = await import('../src/feff/index.js');
+    expect(Object.keys(batch).sort()).toEqual([
+      'CHUNK_SIZE',
+      'RECIPE_VERSION',
+      'ResultsWriter',
+      'analyzeChunk',
+      'analyzeSpectrum',
+      'csvHeader',
+      'defaultOutDir',
+      'formatChunk',
+      'formatCsvRows',
+      'formatJsonlRows',
+      'jsonlHeader',
+      'loadBatchRecipe',
+      'mergeResults',
+      'newFitState',
+      'openInputs',
+      'openResultsWriter',
+      'parseBatchRecipe',
+      'parseShard',
+      'prepareAnalysis',
+      'progressBar',
+      'readItem',
+      'recipeEcho',
+      'resultsHeader',
+      'runBatch',
+      'shardChunks',
+      'wantProgress',
+      'writeRowArrays',
+      'xafsVersion',
+    ]);
+    expect(Object.keys(plot).sort()).toEqual([
+      'FONT_FAMILY',
+      'PALETTE',
+      'PLOT_KINDS',
+      'TITLES',
+      'WIDTHS',
+      'buildReport',
+      'chikFigure',
+      'chiqFigure',
+      'chirFigure',
+      'derivativeFigure',
+      'fitFigure',
+      'lcfFigure',
+      'lcfPlotData',
+      'loadFitArrays',
+      'loadResultsTable',
+      'parseCsv',
+      'pcaFigure',
+      'plotFigure',
+      'readResultsTable',
+      'renderVega',
+      'renderVegaLite',
+      'reportKind',
+      'stackFigure',
+      'toPng',
+      'trendPanels',
+      'trendsFigure',
+      'trendsOfTable',
+      'valenceFigure',
+      'waveletFigure',
+      'xanesFigure',
+    ]);
+    expect(Object.keys(feff).sort()).toEqual([
+      'DR_WINDOW',
+      'EDGE_HOLES',
+      'FOIL_N',
+      'MIN_DISTANCE',
+      'buildCluster',
+      'cacheKey',
+      'centreCluster',
+      'defaultCacheDir',
+      'defaultEdge',
+      'defaultRecipeFile',
+      'describeFeffInp',
+      'feffAvailable',
+      'feffInpText',
+      'feffMissingMessage',
+      'feffVersion',
+      'filesSource',
+      'findLibraryPath',
+      'fitShell',
+      'libraryDir',
+      'libraryEntries',
+      'libraryFeffVersion',
+      'librarySource',
+      'logTail',
+      'parseShellArg',
+      'parseSymOp',
+      'readCif',
+      'readCifCluster',
+      'readXyz',
+      'resolveProgram',
+      'runFeff',
+      's02FromResult',
+      'sampleKind',
+      'shellCluster',
+      'sphereDirections',
+      'structureInput',
+      'transformDefaults',
+      'writeFeffInp',
+    ]);
   });
 
   test('KTOE is the CODATA-2018 value Larch 0.9.58 uses, and etok/ktoe invert each other', () => {
