@@ -7,7 +7,8 @@ import { fitShell, defaultRecipeFile, type FitShellResult } from '../feff/fitShe
 import { fitJson, pm } from '../fit/report.js';
 import type { TransformOptions, FitSpace } from '../fit/transform.js';
 import type { Io } from './program.js';
-import { toJson, writeColumns } from './format.js';
+import { toJson } from './format.js';
+import { writeFitOutputs } from './fit.js';
 
 export interface FitShellCliOptions {
   absorber: string;
@@ -129,34 +130,6 @@ export function formatShellTable(res: FitShellResult, sample: string): string {
 }
 
 function writeArrays(res: FitShellResult, dir: string, json: unknown): string[] {
-  mkdirSync(dir, { recursive: true });
-  const a = res.fit.arrays[0];
-  const d = res.fit.datasets[0];
-  if (!a || !d) throw new XafsError('EINTERNAL', 'fit-shell: the fit returned no arrays', 3);
-  const base = basename(d.file).replace(/\.[^.]*$/, '');
-  const kw = d.transform.kweights[0]!;
-  const title = [`xafs fit-shell ${basename(d.file)}: best fit (${res.rows.map((r) => r.shell).join(', ')})`, `R-factor ${d.rfactor}; transform k ${d.transform.kmin}-${d.transform.kmax} Å⁻¹, k-weight ${kw}, ${d.transform.window} dk ${d.transform.dk}`];
-  const out = [
-    writeColumns(dir, `${base}.fit_k.dat`, title, [
-      { name: 'k', desc: 'Å⁻¹', values: a.k },
-      { name: 'chi_data', desc: 'χ(k) data', values: a.data },
-      { name: 'chi_fit', desc: 'χ(k) best fit', values: a.model },
-      { name: `chik${kw}_data`, desc: `k^${kw}·χ(k) data, Å^-${kw}`, values: a.data.map((v, j) => v * a.k[j]! ** kw) },
-      { name: `chik${kw}_fit`, desc: `k^${kw}·χ(k) best fit, Å^-${kw}`, values: a.model.map((v, j) => v * a.k[j]! ** kw) },
-      { name: 'kwin', desc: 'k window', values: a.kwin },
-    ]),
-    writeColumns(dir, `${base}.fit_r.dat`, title, [
-      { name: 'r', desc: 'Å', values: a.r },
-      { name: 'chir_mag_data', desc: `|χ(R)| data, Å^-${kw + 1}`, values: a.dataChirMag },
-      { name: 'chir_mag_fit', desc: `|χ(R)| best fit, Å^-${kw + 1}`, values: a.modelChirMag },
-      { name: 'chir_re_data', desc: 'Re χ(R) data', values: a.dataChirRe },
-      { name: 'chir_re_fit', desc: 'Re χ(R) best fit', values: a.modelChirRe },
-      { name: 'chir_im_data', desc: 'Im χ(R) data', values: a.dataChirIm },
-      { name: 'chir_im_fit', desc: 'Im χ(R) best fit', values: a.modelChirIm },
-    ]),
-  ];
-  const resultPath = join(dir, 'result.json');
-  writeFileSync(resultPath, toJson(json) + '\n');
-  out.push(resultPath);
-  return out;
+  if (res.fit.arrays.length === 0) throw new XafsError('EINTERNAL', 'fit-shell: the fit returned no arrays', 3);
+  return writeFitOutputs(dir, res.fit, json, (_, file) => `xafs fit-shell ${basename(file)}: best fit (${res.rows.map((r) => r.shell).join(', ')})`);
 }

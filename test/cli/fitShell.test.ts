@@ -64,8 +64,8 @@ describe('xafs fit-shell', () => {
     const out = join(dir, 'fit');
     const o = await xafs('fit-shell', sample, '--absorber', 'Cu', '--shell', 'N', '--shell', 'Ru', '--s02', '0.9', '--out', out);
     expect(o.code).toBe(0);
-    for (const f of ['cu_dualatom.fitshell.recipe.json', 'cu_dualatom.fit_k.dat', 'cu_dualatom.fit_r.dat', 'result.json']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(o.err).toContain(`wrote ${join(out, 'cu_dualatom.fitshell.recipe.json')}, ${join(out, 'cu_dualatom.fit_k.dat')}, ${join(out, 'cu_dualatom.fit_r.dat')}, ${join(out, 'result.json')}\n`);
+    for (const f of ['cu_dualatom.fitshell.recipe.json', 'cu_dualatom.fit_k.dat', 'cu_dualatom.fit_r.dat', 'cu_dualatom.fit_q.dat', 'result.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(o.err).toContain(`wrote ${join(out, 'cu_dualatom.fitshell.recipe.json')}, ${join(out, 'cu_dualatom.fit_k.dat')}, ${join(out, 'cu_dualatom.fit_r.dat')}, ${join(out, 'cu_dualatom.fit_q.dat')}, ${join(out, 'result.json')}\n`);
     // result.json is the --json document
     expect(json(readFileSync(join(out, 'result.json'), 'utf8')).paths.map((p: { n: number }) => p.n)).toEqual(
       json((await xafs('fit', join(out, 'cu_dualatom.fitshell.recipe.json'), '--json')).out).paths.map((p: { n: number }) => p.n),
