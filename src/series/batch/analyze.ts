@@ -24,10 +24,9 @@ import { edgesOfNormalized, normalizeForEdges, type EdgeMethod, type EdgeOptions
 import { applyCalibration, calibrate, lcfValenceFitter, type Calibration, type LcfValence } from '../../xanes/valence.js';
 import { lcf } from '../../xanes/lcf.js';
 import { prepareGroup, type XanesGroup } from '../../xanes/matrix.js';
-import { feffit, pathExprs, type FitDatasetInput } from '../../fit/feffit.js';
-import { loadFeffPath } from '../../fit/feffPath.js';
-import { ParamSet, type ParamSpec } from '../../fit/params.js';
-import { parseRecipe, resolveFile, resolveFrom, type DatasetSpec } from '../../fit/recipe.js';
+import type { pathExprs } from '../../fit/feffit.js';
+import type { ParamSpec } from '../../fit/params.js';
+import type { DatasetSpec } from '../../fit/recipe.js';
 import type { FeffPath } from '../../fit/types.js';
 import { readItem, resolveIn, type BatchItem } from './inputs.js';
 import type { BatchRecipe } from './recipe.js';
@@ -178,35 +177,38 @@ export function prepareAnalysis(recipe: BatchRecipe): PreparedAnalysis {
   return p;
 }
 
+/**
+ * The per-spectrum fit (fitStep.ts) loads the fitting modules (feffit, the minimizer): a worker
+ * whose recipe has no fit never loads them (they cost ~0.1 s of start-up per worker). fitStep.ts
+ * registers itself here when imported: run.ts imports it statically (the main thread, xafs watch),
+ * a worker imports it (loadFitStep) only for a recipe with a fit.
+ */
+export interface FitStep {
+  prepareFit(r: BatchRecipe, file: string): FitPrepared;
+  /** Fits one spectrum's χ(k): puts the columns, or returns the failure message. */
+  fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Array; chi: Float64Array }, e0: number, state: FitState, warnings: string[], put: (x: number | null | undefined) => void): string | null;
+}
+
+let fitStep: FitStep | null = null;
+
+/** @internal called by fitStep.ts as it loads. */
+export function registerFitStep(step: FitStep): void {
+  fitStep = step;
+}
+
+/** Loads the per-spectrum fit (needed before prepareAnalysis of a recipe with a fit, unless run.ts is loaded). */
+export async function loadFitStep(): Promise<void> {
+  if (!fitStep) await import('./fitStep.js');
+}
+
+function needFitStep(): FitStep {
+  if (!fitStep) throw new XafsError('EINTERNAL', 'the batch fit step is not loaded (import ./fitStep.js or await loadFitStep() first)', 3);
+  return fitStep;
+}
+
 /** Reads a fit recipe for the batch (one dataset; its data come from the series), with its FEFF paths. */
 export function prepareFit(r: BatchRecipe, file: string): FitPrepared {
-  const path = resolveIn(r.baseDir, file);
-  if (!existsSync(path)) throw new XafsError('ENOENT', `${r.path}: fit recipe '${file}' not found (looked for ${path}); names resolve against the recipe's folder`);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new XafsError('EFORMAT', `${r.path}: fit recipe '${file}' is not valid JSON: ${(e as Error).message}`);
-  }
-  // the data come from the series: a dataset's "file" is optional here
-  if (json && typeof json === 'object' && Array.isArray(json.datasets)) {
-    json = { ...json, datasets: json.datasets.map((d: unknown) => (d && typeof d === 'object' && !('file' in d) ? { ...d, file: '(series)' } : d)) };
-  }
-  const recipe = parseRecipe(json, path);
-  if (recipe.datasets.length !== 1) throw new XafsError('EOPTION', `${r.path}: fit recipe '${file}' has ${recipe.datasets.length} datasets; a batch fit applies one dataset (transform and paths) to every spectrum`);
-  const fitDir = dirname(path);
-  const specs: Record<string, ParamSpec> = {};
-  for (const [name, spec] of Object.entries(recipe.params)) {
-    specs[name] = typeof spec === 'object' && spec !== null && 'from' in spec && typeof spec.from === 'string' ? resolveFrom(spec as { from: string; param?: string }, name, fitDir) : (spec as ParamSpec);
-  }
-  const dataset = recipe.datasets[0]!;
-  const pathInputs = [{ paths: dataset.paths.map((q) => ({ params: Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'feff' && k !== 'label')) as Record<string, number | string> })) }];
-  const extra = pathExprs(pathInputs);
-  // validates every expression now, before any spectrum
-  const ps = new ParamSet(specs, { extra });
-  const varyNames = [...ps.varyNames];
-  const paths = dataset.paths.map((q, j) => ({ path: loadFeffPath(resolveFile(q.feff, fitDir)), feff: q.feff, params: pathInputs[0]!.paths[j]!.params }));
-  return { specs, varyNames, dataset, paths, extra, force: recipe.force === true };
+  return needFitStep().prepareFit(r, file);
 }
 
 /** An edge step below this fraction of the μ range is no edge (as xafs process, src/process.ts). */
@@ -364,41 +366,8 @@ export function analyzeSpectrum(prepared: PreparedAnalysis, item: BatchItem, sta
       for (let i = 0; i < bk.chi.length; i++) if (!Number.isFinite(bk.chi[i]!)) return fail(`χ(k) is not finite at k = ${bk.k[i]} Å⁻¹: check the data near the edge (e0 = ${nz.e0} eV)`);
     }
     if (p.fit && chi) {
-      const f = p.fit;
-      const specs: Record<string, ParamSpec> = {};
-      for (const [name, spec] of Object.entries(f.specs)) {
-        const warm = r.fit!.warmStart ? state.values?.[name] : undefined;
-        specs[name] = warm !== undefined && typeof spec === 'object' && spec !== null && !('expr' in spec && spec.expr) ? ({ ...(spec as object), value: warm } as ParamSpec) : spec;
-      }
-      const ps = new ParamSet(specs, { extra: f.extra });
-      const input: FitDatasetInput = { file: item.source, k: chi.k, chi: chi.chi, e0: nz.e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, paths: f.paths };
-      let fit;
-      try {
-        fit = feffit(ps, [input], { force: f.force, warn: (w) => warnings.push(`fit: ${w}`) });
-      } catch (e) {
-        state.values = null;
-        return fail(`fit: ${message(e)}`);
-      }
-      const next: Record<string, number> = {};
-      for (const name of f.varyNames) {
-        const q = fit.params[name]!;
-        if (!Number.isFinite(q.value) || (q.stderr !== null && !Number.isFinite(q.stderr))) {
-          state.values = null;
-          return fail(`fit: ${name} is not finite (${q.value} ± ${q.stderr}): the fit diverged; check the fit recipe's starting values and bounds`);
-        }
-        next[name] = q.value;
-        put(q.value);
-        put(q.stderr);
-      }
-      if (!Number.isFinite(fit.statistics.rfactor)) {
-        state.values = null;
-        return fail(`fit: the R-factor is not finite: the fit diverged; check the fit recipe's starting values and bounds`);
-      }
-      put(fit.statistics.rfactor);
-      put(fit.statistics.chi2Reduced);
-      put(fit.statistics.nfev);
-      if (!fit.statistics.converged) warnings.push('fit: did not converge');
-      state.values = next;
+      const why = needFitStep().fitSpectrum(p, item, chi, nz.e0, state, warnings, put);
+      if (why !== null) return fail(why);
     }
     if (r.outputs.arrays) {
       row.arrays = [{ name: 'norm', header: 'energy norm flat', columns: [nz.energy, nz.norm, nz.flat] }];

@@ -5,7 +5,7 @@
  * Runs as plain JavaScript from dist/ (the pool resolves dist/series/batch/worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeChunk, prepareAnalysis, type PreparedAnalysis } from './analyze.js';
+import { analyzeChunk, loadFitStep, prepareAnalysis, type PreparedAnalysis } from './analyze.js';
 import type { BatchItem } from './inputs.js';
 import type { BatchRecipe } from './recipe.js';
 import { formatChunk, jsonKeys, writeRowArrays } from './writer.js';
@@ -27,6 +27,8 @@ if (port) {
   let prepared: PreparedAnalysis | null = null;
   let keys: string[] = [];
   try {
+    // the fitting modules only for a recipe that fits each spectrum (they slow every worker's start)
+    if (init.recipe.fit) await loadFitStep();
     prepared = prepareAnalysis(init.recipe);
     keys = jsonKeys(prepared.columns);
     port.postMessage({ ready: true });
