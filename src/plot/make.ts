@@ -280,6 +280,8 @@ function quantityTitle(name: string): string {
   if (/^(del_?e0|e0|enot)/i.test(name)) return `ΔE₀ (eV), ${name}`;
   if (/^(r|del_?r|reff)(_|$)/i.test(name)) return `${name} (Å)`;
   if (name === 'rfactor' || name === 'lcf_rfactor') return 'R-factor';
+  if (name === 'lcf_eshift') return 'LCF energy shift (eV)';
+  if (/^lcf_/.test(name) && !/^lcf_chi2/.test(name)) return `${name.slice(4)} fraction`;
   return name;
 }
 

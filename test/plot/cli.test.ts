@@ -100,6 +100,8 @@ describe('xafs plot', () => {
     expect(panels[1]!.lines.map((l) => l.name)).toEqual(['FeO', 'Fe2O3']);
     // the failed row is an empty cell, not a zero
     expect(panels[0]!.lines[0]!.y).toEqual([2.1, 2.35, null, 2.7, 2.95]);
+    // columns picked by name get the axis titles papers use, not the column names
+    expect(trendPanels(readResultsTable(CSV), ['lcf_Fe2O3', 'e0_half', 'lcf_rfactor']).map((p) => p.title)).toEqual(['Fe2O3 fraction', 'edge (half, eV)', 'R-factor']);
   });
 });
 
