@@ -26,3 +26,12 @@ export function etok(energy: number): number {
 export function ktoe(k: number): number {
   return k * k * KTOE;
 }
+
+/**
+ * An edge step below this fraction of the μ range is no edge: a straight line or a ramp fits
+ * the pre- and post-edge curves exactly and leaves a step of rounding size (1e-17), which
+ * would otherwise blow χ(k) up by 1e17 without a word. Real edges, even of dilute samples,
+ * are many orders of magnitude above it. (A noisy line can still pass; that needs judgement.)
+ * Used by processSpectrum (src/process.ts) and the XANES normalization (src/xanes/edge.ts).
+ */
+export const MIN_STEP_FRACTION = 1e-6;

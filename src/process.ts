@@ -1,4 +1,4 @@
-import { ETOK, KSTEP, KTOE, NFFT } from './constants.js';
+import { ETOK, KSTEP, KTOE, MIN_STEP_FRACTION, NFFT } from './constants.js';
 import { XafsError } from './errors.js';
 import type { Spectrum } from './types.js';
 import { preEdge, type PreEdgeOptions, type PreEdgeResult } from './xafs/preEdge.js';
@@ -26,14 +26,6 @@ export interface ProcessResult {
   /** What a user should know: data sorted, defaults beyond the data, ranges adjusted, ... */
   warnings: string[];
 }
-
-/**
- * An edge step below this fraction of the μ range is no edge: a straight line or a ramp fits
- * the pre- and post-edge curves exactly and leaves a step of rounding size (1e-17), which
- * would otherwise blow χ(k) up by 1e17 without a word. Real edges, even of dilute samples,
- * are many orders of magnitude above it. (A noisy line can still pass; that needs judgement.)
- */
-const MIN_STEP_FRACTION = 1e-6;
 
 /**
  * The standard chain: pre_edge → autobk → xftf → xftr with Larch 0.9.58 semantics.

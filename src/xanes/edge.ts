@@ -36,6 +36,7 @@
  * of norm (or flat) within 15 eV above e0, computed in the same kernel call.
  */
 import { XafsError } from '../errors.js';
+import { MIN_STEP_FRACTION } from '../constants.js';
 import { preEdgeScan, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
 import { EDGE_KERNEL, findE0Index, xanesEdges } from '../wasm.js';
 import { whiteLineFromKernel, type WhiteLine, type WhiteLineOptions } from './whiteline.js';
@@ -155,7 +156,18 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
   };
 }
 
-/** Larch pre_edge on the spectrum, with the de-duplicated energy and find_e0's index. */
+function muRange(mu: Float64Array): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < mu.length; i++) {
+    const v = mu[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi - lo;
+}
+
+/** Larch pre_edge on the spectrum, with the de-duplicated energy and find_e0's index; refuses a step of rounding size. */
 export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64Array }, preEdgeOptions: Omit<PreEdgeOptions, 'e0'> = {}): NormalizedSpectrum {
   let scan: ReturnType<typeof preEdgeScan>;
   try {
@@ -170,6 +182,11 @@ export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64A
   // holding it (as energy.indexOf(e0) finds it)
   const energy = scan.energy;
   const ie0 = energy.indexOf(pre.e0);
+  // a line or a ramp normalizes to a step of rounding size (see MIN_STEP_FRACTION)
+  const range = muRange(spectrum.mu);
+  if (!(pre.edgeStep > MIN_STEP_FRACTION * range)) {
+    throw new XafsError('ENOEDGE', `no absorption edge found: the edge step (${pre.edgeStep.toPrecision(3)}) is negligible against the range of μ (${range.toPrecision(3)}); check the μ expression (e.g. --mu "ln(i0/itrans)")`);
+  }
   return { energy, norm: pre.norm, flat: pre.flat, e0: pre.e0, ie0, edgeStep: pre.edgeStep, pre };
 }
 

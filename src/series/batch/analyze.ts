@@ -211,21 +211,6 @@ export function prepareFit(r: BatchRecipe, file: string): FitPrepared {
   return needFitStep().prepareFit(r, file);
 }
 
-/** An edge step below this fraction of the μ range is no edge (as xafs process, src/process.ts). */
-const MIN_STEP_FRACTION = 1e-6;
-
-function muRange(mu: Float64Array): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < mu.length; i++) {
-    const v = mu[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return hi - lo;
-}
-
-/** The library's no-edge message, with the recipe's remedy instead of the command line's. */
 function noEdge(msg: string): string {
   return msg.replace(/\(e\.g\. --mu "([^"]*)"\)/, '("mu" in the recipe, e.g. "$1")') + ', or leave this spectrum out';
 }
@@ -274,10 +259,6 @@ export function analyzeSpectrum(prepared: PreparedAnalysis, item: BatchItem, sta
     } catch (e) {
       if (e instanceof XafsError && e.code === 'ENOEDGE') return fail(noEdge(message(e)));
       throw e;
-    }
-    const range = muRange(mu);
-    if (!(nz.edgeStep > MIN_STEP_FRACTION * range)) {
-      return fail(noEdge(`no absorption edge found: the edge step (${nz.edgeStep.toPrecision(3)}) is negligible against the range of μ (${range.toPrecision(3)}); check the μ expression (e.g. --mu "ln(i0/itrans)")`));
     }
     put(nz.e0);
     put(nz.edgeStep);
