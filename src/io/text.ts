@@ -301,7 +301,7 @@ export function splitRow(line: string): string[] {
 }
 
 /** Exact powers of ten: 10^k is a double exactly for k <= 22 (Clinger's fast path). */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+export const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * A plain decimal token in line[a, b) (sign, digits, point, exponent) parsed without building a
@@ -349,6 +349,67 @@ function fastDecimal(line: string, a: number, b: number): number {
     if (i >= b) return NaN;
     while (i < b) {
       c = line.charCodeAt(i);
+      if (c < 0x30 || c > 0x39 || exp > 1000) return NaN;
+      exp = exp * 10 + (c - 0x30);
+      i++;
+    }
+    if (eneg) exp = -exp;
+  }
+  if (digits > 15) return NaN;
+  const e10 = exp - frac;
+  let v: number;
+  if (e10 === 0) v = mant;
+  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
+  else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
+  else return NaN;
+  return neg ? -v : v;
+}
+
+/**
+ * fastDecimal over bytes b[a, e) (the streaming multi-column reader, src/series/batch/columns.ts):
+ * the same steps on byte values instead of char codes, kept as a twin because one function over
+ * both would cost the hot loop an indirection per character. NaN: take the exact rules (rowValue).
+ */
+export function fastDecimalBytes(b: Uint8Array, a: number, e: number): number {
+  let i = a;
+  let neg = false;
+  let c = b[i]!;
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  let sawDigit = false;
+  let sawPoint = false;
+  while (i < e) {
+    c = b[i]!;
+    if (c >= 0x30 && c <= 0x39) {
+      sawDigit = true;
+      if (mant !== 0 || c !== 0x30) digits++;
+      mant = mant * 10 + (c - 0x30);
+      if (sawPoint) frac++;
+    } else if (c === 0x2e && !sawPoint) sawPoint = true;
+    else break;
+    i++;
+  }
+  if (!sawDigit) return NaN;
+  let exp = 0;
+  if (i < e) {
+    if (c !== 0x65 && c !== 0x45) return NaN;
+    i++;
+    let eneg = false;
+    if (i < e) {
+      c = b[i]!;
+      if (c === 0x2d || c === 0x2b) {
+        eneg = c === 0x2d;
+        i++;
+      }
+    }
+    if (i >= e) return NaN;
+    while (i < e) {
+      c = b[i]!;
       if (c < 0x30 || c > 0x39 || exp > 1000) return NaN;
       exp = exp * 10 + (c - 0x30);
       i++;

@@ -22,7 +22,7 @@ import { XafsError } from '../../errors.js';
 import { parseColumnText } from '../../io/ascii.js';
 import { spectrumFrom } from '../../io/read.js';
 import { isXdiText, readXdi } from '../../io/xdi.js';
-import { decodeText, fixVarname, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
+import { POW10, decodeText, fastDecimalBytes, fixVarname, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import type { BatchItem } from './inputs.js';
 
@@ -88,69 +88,6 @@ for (let c = 0; c < 256; c++) SEP[c] = isSep(c) ? 1 : 0;
 /** Bytes that may start a row of numbers: digits, sign, point, nan/inf. */
 function startsNumber(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x6e || c === 0x4e || c === 0x69 || c === 0x49;
-}
-
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-
-/**
- * src/io/text.ts fastDecimal over bytes: a plain decimal with at most 15 significant digits and
- * a decimal exponent within ±22 is one exact IEEE operation (the double Python's float() gives);
- * NaN means "not that simple" and the caller takes the exact rules (rowValue).
- */
-function fastDecimal(b: Uint8Array, a: number, e: number): number {
-  let i = a;
-  let neg = false;
-  let c = b[i]!;
-  if (c === 0x2d || c === 0x2b) {
-    neg = c === 0x2d;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let frac = 0;
-  let sawDigit = false;
-  let sawPoint = false;
-  while (i < e) {
-    c = b[i]!;
-    if (c >= 0x30 && c <= 0x39) {
-      sawDigit = true;
-      if (mant !== 0 || c !== 0x30) digits++;
-      mant = mant * 10 + (c - 0x30);
-      if (sawPoint) frac++;
-    } else if (c === 0x2e && !sawPoint) sawPoint = true;
-    else break;
-    i++;
-  }
-  if (!sawDigit) return NaN;
-  let exp = 0;
-  if (i < e) {
-    if (c !== 0x65 && c !== 0x45) return NaN;
-    i++;
-    let eneg = false;
-    if (i < e) {
-      c = b[i]!;
-      if (c === 0x2d || c === 0x2b) {
-        eneg = c === 0x2d;
-        i++;
-      }
-    }
-    if (i >= e) return NaN;
-    while (i < e) {
-      c = b[i]!;
-      if (c < 0x30 || c > 0x39 || exp > 1000) return NaN;
-      exp = exp * 10 + (c - 0x30);
-      i++;
-    }
-    if (eneg) exp = -exp;
-  }
-  if (digits > 15) return NaN;
-  const e10 = exp - frac;
-  let v: number;
-  if (e10 === 0) v = mant;
-  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
-  else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
-  else return NaN;
-  return neg ? -v : v;
 }
 
 /** Larch read_ascii reserved names (src/io/ascii.ts RESERVED). */
@@ -462,7 +399,7 @@ function openSource(src: ByteSource, name: string, blockOption: number | undefin
         while (i < len && !isSep(u8[i]!)) i++;
       }
       if (!out) continue;
-      let v = fastDecimal(u8, a, i);
+      let v = fastDecimalBytes(u8, a, i);
       if (Number.isNaN(v)) {
         const token = buf.toString('latin1', a, i);
         const w = rowValue(token);
