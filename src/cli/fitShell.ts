@@ -3,23 +3,16 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { XafsError } from '../errors.js';
-import { fitShell, defaultRecipeFile, type FitShellResult } from '../feff/fitShell.js';
+import { fitShell, defaultRecipeFile, type FitShellOptions, type FitShellResult } from '../feff/fitShell.js';
 import { fitJson, pm } from '../fit/report.js';
 import type { TransformOptions, FitSpace } from '../fit/transform.js';
 import type { Io } from './program.js';
 import { toJson } from './format.js';
 import { writeFitOutputs } from './fit.js';
 
-export interface FitShellCliOptions {
-  absorber: string;
+/** The command's flags: FitShellOptions' own fields as they are, the transform's flat. */
+export interface FitShellCliOptions extends Pick<FitShellOptions, 'absorber' | 'edge' | 's02' | 's02From' | 'foil' | 'feff' | 'mu' | 'energy'> {
   shell: string[];
-  edge?: string;
-  s02?: number;
-  s02From?: string;
-  foil?: boolean;
-  feff?: boolean;
-  mu?: string;
-  energy?: string;
   kmin?: number;
   kmax?: number;
   kweight?: number[];
