@@ -1,7 +1,7 @@
 // Registration of commands (definitions and options only; actions import their modules lazily so
 // that `xafs --version` stays fast).
 import { Option, type Command } from 'commander';
-import { parseNumber, type Io, type NumberRule } from './program.js';
+import { addPreEdgeOptions, parseNumber, type Io, type NumberRule } from './program.js';
 
 /** Edge definitions and valence methods (src/xanes/edge.ts, src/xanes/valence.ts); kept here so registration loads no numerics. */
 const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
@@ -40,11 +40,7 @@ function addCommon(cmd: Command, fail: Fail): void {
     }),
   );
   cmd.optionsGroup('Normalization (pre_edge):');
-  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
+  addPreEdgeOptions(addNum);
 }
 
 export function register(program: Command, io: Io): void {

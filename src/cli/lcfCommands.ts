@@ -1,7 +1,7 @@
 // Registration of commands (definitions and options only; actions import their modules lazily so
 // that `xafs --version` stays fast).
 import { Option, type Command } from 'commander';
-import { parseNumber, type Io, type NumberRule } from './program.js';
+import { addPreEdgeOptions, parseNumber, type Io, type NumberRule } from './program.js';
 
 type Fail = (message: string) => never;
 
@@ -34,11 +34,7 @@ function addCommon(cmd: Command, fail: Fail, rangeHelp: { emin: string; emax: st
   addNum('--kmax <Å⁻¹>', 'χ space: k range end, Å⁻¹ (default: the end of the data)', { above: 0 });
   addNum('--kweight <w>', 'χ space: analyse χ·k^w (default 2)', { min: 0 });
   cmd.optionsGroup('Normalization (pre_edge) and background (χ space):');
-  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
+  addPreEdgeOptions(addNum);
   addNum('--rbkg <Å>', 'χ space: background R cut-off of autobk, Å (default 1)', { above: 0 });
 }
 

@@ -54,6 +54,32 @@ export function parseNumber(name: string, rule: NumberRule, fail: (message: stri
   };
 }
 
+/** Adds one number option through parseNumber (each command binds its own `fail`). */
+export type AddNumber = (flags: string, desc: string, rule?: NumberRule) => void;
+
+/** The pre_edge ranges every command that normalizes μ(E) takes (process, wavelet, edge, lcf). */
+export function addPreEdgeOptions(addNum: AddNumber): void {
+  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
+  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
+  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
+  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
+  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
+}
+
+/** The AUTOBK options of the commands that make χ(k) from μ(E) (process, wavelet). */
+export function addAutobkOptions(cmd: Command, addNum: AddNumber): void {
+  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)', { above: 0 });
+  addNum('--bkg-kweight <w>', 'k-weight of the background fit (default 1)');
+  addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)');
+  addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)');
+  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', { min: 0 });
+  cmd.option('--bkg-window <name>', 'background window: the names of --window (default hanning)');
+  addNum('--nknots <n>', 'number of spline knots, 5-128 (default from rbkg and the k range)', { integer: true, min: 5, max: 128 });
+  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', { integer: true, min: 0 });
+  addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)');
+  addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
+}
+
 /** The commander program; `io` lets tests run it in-process. */
 export function createProgram(io: Io = defaultIo): Command {
   const program = new Command();
@@ -109,23 +135,10 @@ Examples:
   };
   proc.optionsGroup('Normalization (pre_edge):');
   addNum('--e0 <eV>', 'edge energy, eV (default: Larch find_e0; snapped to a grid point)');
-  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
+  addPreEdgeOptions(addNum);
   addNum('--nvict <n>', 'Victoreen exponent of the pre-edge line (default 0)');
   proc.optionsGroup('Background (autobk):');
-  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)', { above: 0 });
-  addNum('--bkg-kweight <w>', 'k-weight of the background fit (default 1)');
-  addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)');
-  addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)');
-  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', { min: 0 });
-  proc.option('--bkg-window <name>', 'background window: the names of --window (default hanning)');
-  addNum('--nknots <n>', 'number of spline knots, 5-128 (default from rbkg and the k range)', { integer: true, min: 5, max: 128 });
-  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', { integer: true, min: 0 });
-  addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)');
-  addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
+  addAutobkOptions(proc, addNum);
   proc.optionsGroup('Forward transform (xftf):');
   addNum('--kmin <Å⁻¹>', 'k window start, Å⁻¹ (default 0)');
   addNum('--kmax <Å⁻¹>', 'k window end, Å⁻¹ (default 20)');

@@ -1,7 +1,7 @@
 // Registration of xafs wavelet (issue 6; src/xafs/wavelet.ts). Definitions and options only; actions import their modules lazily so
 // that `xafs --version` stays fast.
 import { Option, type Command } from 'commander';
-import { parseNumber, type Io, type NumberRule } from './program.js';
+import { addAutobkOptions, addPreEdgeOptions, parseNumber, type Io, type NumberRule } from './program.js';
 
 type Fail = (message: string) => never;
 
@@ -55,22 +55,9 @@ peaks at higher k (e.g. Cu–N ~6.7 Å⁻¹ against Cu–Cu ~8.0 Å⁻¹ in Cu f
   cmd.option('--sort', 'sort a scan whose energies are not increasing, with a warning (the default)');
   cmd.option('--no-sort', 'refuse a scan whose energies are not increasing instead of sorting it');
   addNum('--e0 <eV>', 'edge energy, eV (default: Larch find_e0)');
-  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5', { integer: true, min: 0, max: 5 });
+  addPreEdgeOptions(addNum);
   addNum('--nvict <n>', 'Victoreen exponent of the pre-edge line (default 0)');
-  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)', { above: 0 });
-  addNum('--bkg-kweight <w>', 'k-weight of the background fit (default 1)');
-  addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)');
-  addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)');
-  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', { min: 0 });
-  cmd.option('--bkg-window <name>', 'background window (default hanning)');
-  addNum('--nknots <n>', 'number of spline knots, 5-128', { integer: true, min: 5, max: 128 });
-  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', { integer: true, min: 0 });
-  addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)');
-  addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
+  addAutobkOptions(cmd, addNum);
   cmd.action(async (file: string, opts: Record<string, unknown>) => {
     const { waveletCommand } = await import('./wavelet.js');
     waveletCommand(file, opts, io);
