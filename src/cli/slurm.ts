@@ -58,7 +58,7 @@ function report(r: SlurmOutcome, sub: SlurmSubmission, again: string, io: Io): n
   }
   if (r.failures.length > 0) {
     io.err(`xafs batch: ${r.failures.length} of ${sub.tasks} shards failed: nothing merged (${sub.out}/results.csv not written)\n`);
-    for (const f of r.failures.slice(0, FAILURES_SHOWN)) io.err(`  shard ${f.shard}: ${f.state || 'incomplete'}, log ${f.log}\n`);
+    for (const f of r.failures.slice(0, FAILURES_SHOWN)) io.err(`  shard ${f.shard}: ${f.state || (f.started ? 'ended before its last row' : 'did not start (cancelled while pending?)')}, log ${f.log}\n`);
     if (r.failures.length > FAILURES_SHOWN) io.err(`  ... ${r.failures.length - FAILURES_SHOWN} more (logs in ${sub.out}/slurm/logs/)\n`);
     io.err(`  once the cause is fixed, rerun only those shards: ${again} --wait\n`);
     return 1;

@@ -86,6 +86,8 @@ export interface SlurmTaskFailure {
   state: string;
   /** True when the task could not see or write the output folder (exit 75, or it never wrote its log). */
   noFolder: boolean;
+  /** Whether it started (saw the output folder and wrote DIR/slurm/tasks/I.node). */
+  started: boolean;
   node: string;
 }
 
@@ -441,7 +443,7 @@ export async function submitSlurm(recipe: BatchRecipe, options: SlurmBatchOption
 }
 
 export interface WaitSlurmOptions {
-  /** First poll interval, ms; it grows by a quarter each poll up to `maxPollMs`. @default 1000 */
+  /** Shortest poll interval, ms; then a tenth of the time waited so far, up to `maxPollMs`. @default 1000 */
   pollMs?: number;
   /** @default 30000 */
   maxPollMs?: number;
@@ -464,7 +466,8 @@ async function countErrorRows(path: string): Promise<number> {
 export async function waitSlurm(sub: SlurmSubmission, options: WaitSlurmOptions = {}): Promise<SlurmOutcome> {
   const p = paths(sub.out, sub.tasks);
   const ids = [sub.arrayJob, sub.mergeJob].filter((x): x is string => x !== null);
-  let delay = options.pollMs ?? 1000;
+  const minDelay = options.pollMs ?? 1000;
+  const t0 = Date.now();
   const maxDelay = options.maxPollMs ?? 30000;
   let lastEnded = -1;
   for (;;) {
@@ -479,8 +482,8 @@ export async function waitSlurm(sub: SlurmSubmission, options: WaitSlurmOptions 
     if (sub.arrayJob && !live.has(sub.arrayJob) && sub.mergeJob && live.has(sub.mergeJob) && jobRecords(sub.mergeJob).get(null)?.reason === 'DependencyNeverSatisfied') {
       slurm('scancel', [sub.mergeJob]);
     }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(maxDelay, delay * 1.25);
+    // polled often at first (short jobs, tests), then rarely enough to spare a busy controller
+    await new Promise((r) => setTimeout(r, Math.min(maxDelay, Math.max(minDelay, (Date.now() - t0) / 10))));
   }
   const recipeText = readJobs(p.jobs)?.recipeText ?? '';
   const records = sub.arrayJob ? jobRecords(sub.arrayJob) : new Map<number | null, JobRecord>();
@@ -492,7 +495,7 @@ export async function waitSlurm(sub: SlurmSubmission, options: WaitSlurmOptions 
     const exit = rec ? Number(rec.exit.split(':')[0]) : NaN;
     const ran = existsSync(join(p.tasks, `${i}.node`));
     const noFolder = exit === EXIT_NO_FOLDER || (!ran && !existsSync(log) && rec !== undefined && !/^CANCELLED/.test(rec.state));
-    failures.push({ shard: i, log, state: rec ? `${rec.state} ${rec.exit}` : '', noFolder, node: rec?.node ?? '' });
+    failures.push({ shard: i, log, state: rec ? `${rec.state} ${rec.exit}` : '', noFolder, started: ran, node: rec?.node ?? '' });
   }
   const csv = join(sub.out, 'results.csv');
   const complete = failures.length === 0 && existsSync(csv);
