@@ -27,7 +27,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -413,7 +413,9 @@ export async function submitSlurm(recipe: BatchRecipe, options: SlurmBatchOption
 
   const token = randomBytes(12).toString('hex');
   const node = resolve(options.node ?? process.execPath);
-  const entry = resolve(options.entry ?? fileURLToPath(new URL('../../cli/main.js', import.meta.url)));
+  // the real file, not a node-local symlink such as /usr/local/bin/xafs
+  const entryGiven = resolve(options.entry ?? fileURLToPath(new URL('../../cli/main.js', import.meta.url)));
+  const entry = existsSync(entryGiven) ? realpathSync(entryGiven) : entryGiven;
   for (const d of [p.slurm, p.tasks, p.logs, join(out, 'shards')]) mkdirSync(d, { recursive: true });
   for (const i of todo) rmSync(join(p.tasks, `${i}.node`), { force: true });
   rmSync(p.jobs, { force: true });

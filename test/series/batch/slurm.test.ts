@@ -143,35 +143,35 @@ describe.skipIf(!c.ok)('xafs batch --slurm on a real single-node Slurm (scripts/
     const again = await xafs(['batch', file, '--out', out, '--slurm', '4', '--resume', '--wait']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain(`every shard in ${out} is complete and merged: nothing to submit`);
-  }, 60_000);
+  }, 120_000);
 
   it('a cancelled array task: exit 1 naming its log, nothing merged; --resume reruns only that shard', async () => {
     const out = join(dir, 'run-cancel');
     // held at submission, so that task 2 is cancelled before it runs, whatever the timing
-    const r = await xafs(['batch', file, '--out', out, '--slurm', '4', '--sbatch', '--hold', '--wait'], process.env, (jobs) => {
+    const r = await xafs(['batch', file, '--out', out, '--slurm', '2', '--sbatch', '--hold', '--wait'], process.env, (jobs) => {
       sh('scancel', [`${jobs.arrayJob}_2`]);
       sh('scontrol', ['release', jobs.arrayJob]);
       sh('scontrol', ['release', jobs.mergeJob]);
     }, out);
     const jobs = JSON.parse(readFileSync(join(out, 'slurm/jobs.json'), 'utf8')) as { arrayJob: string; sbatch: string[] };
-    expect(r.stderr).toContain('xafs batch: 1 of 4 shards failed: nothing merged');
+    expect(r.stderr).toContain('xafs batch: 1 of 2 shards failed: nothing merged');
     expect(r.stderr).toContain(`  shard 2: did not start (cancelled while pending?), log ${out}/slurm/logs/shard-2.${jobs.arrayJob}.log\n`);
-    expect(r.stderr).toContain(`  once the cause is fixed, rerun only those shards: xafs batch ${file} --out ${out} --slurm 4 --resume --wait\n`);
+    expect(r.stderr).toContain(`  once the cause is fixed, rerun only those shards: xafs batch ${file} --out ${out} --slurm 2 --resume --wait\n`);
     expect(r.code).toBe(1);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
     expect(existsSync(join(out, 'shards/2/results.csv'))).toBe(false);
     // the merge job, run by hand now: it refuses the missing shard folder and writes nothing
     const m = spawnSync('bash', [join(out, 'slurm/merge.sbatch')], { encoding: 'utf8' });
     expect(m.status).toBe(2);
-    expect(m.stderr).toBe(`xafs slurm: the shard folder ${out}/shards/2 is missing (shard 2/4 did not run): nothing merged; finish it with xafs batch --slurm 4 --resume\n`);
+    expect(m.stderr).toBe(`xafs slurm: the shard folder ${out}/shards/2 is missing (shard 2/2 did not run): nothing merged; finish it with xafs batch --slurm 2 --resume\n`);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
     // --resume: the earlier --sbatch options would hold the jobs again; replaced by harmless ones
-    const again = await xafs(['batch', file, '--out', out, '--slurm', '4', '--resume', '--wait', '--json', '--sbatch', '--time=10']);
-    expect(again.stderr).toContain('tasks 2 of 4');
+    const again = await xafs(['batch', file, '--out', out, '--slurm', '2', '--resume', '--wait', '--json', '--sbatch', '--time=10']);
+    expect(again.stderr).toContain('tasks 2 of 2');
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ submitted: [2], rows: 200, ok: 200, failed: 0, complete: true });
     same(out);
-  }, 60_000);
+  }, 120_000);
 
   it('a node that does not see the output folder: exit 2, nothing merged, no results', async () => {
     const out = join(dir, 'run-blind');
@@ -188,7 +188,7 @@ describe.skipIf(!c.ok)('xafs batch --slurm on a real single-node Slurm (scripts/
     expect(readdirSync(join(out, 'shards'))).toEqual([]);
     const jobs = JSON.parse(readFileSync(join(out, 'slurm/jobs.json'), 'utf8')) as { arrayJob: string };
     expect(readFileSync(join(out, `slurm/logs/shard-1.${jobs.arrayJob}.log`), 'utf8')).toContain(`does not see the output folder ${out}`);
-  }, 60_000);
+  }, 120_000);
 
   it('a submission sbatch refuses: exit 2 quoting sbatch, nothing submitted', async () => {
     const out = join(dir, 'run-refused');
