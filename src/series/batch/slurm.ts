@@ -27,7 +27,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -394,7 +394,8 @@ export async function submitSlurm(recipe: BatchRecipe, options: SlurmBatchOption
       return { out, tasks, total, submitted: [], arrayJob: null, mergeJob: null, attached: false };
     }
   } else {
-    const used = before !== null || existsSync(join(out, 'results.csv')) || existsSync(join(out, 'shards'));
+    const shards = join(out, 'shards');
+    const used = before !== null || existsSync(join(out, 'results.csv')) || (existsSync(shards) && readdirSync(shards).length > 0);
     if (used && options.resume && !options.force) {
       throw new XafsError('EOPTION', `nothing to resume in ${out}: no Slurm submission there (slurm/jobs.json); pass --force to replace what it holds, or choose another --out`);
     }
@@ -416,23 +417,31 @@ export async function submitSlurm(recipe: BatchRecipe, options: SlurmBatchOption
   // the real file, not a node-local symlink such as /usr/local/bin/xafs
   const entryGiven = resolve(options.entry ?? fileURLToPath(new URL('../../cli/main.js', import.meta.url)));
   const entry = existsSync(entryGiven) ? realpathSync(entryGiven) : entryGiven;
-  for (const d of [p.slurm, p.tasks, p.logs, join(out, 'shards')]) mkdirSync(d, { recursive: true });
+  const fresh = !existsSync(p.slurm);
+  for (const d of [p.slurm, p.tasks, p.logs]) mkdirSync(d, { recursive: true });
   for (const i of todo) rmSync(join(p.tasks, `${i}.node`), { force: true });
-  rmSync(p.jobs, { force: true });
   writeAtomic(p.token, token + '\n');
   writeFileSync(p.array, arrayScript({ out, token, tasks, node, entry, recipe: recipePath, jobs: options.jobs }), { mode: 0o755 });
   writeFileSync(p.merge, mergeScript({ out, token, tasks, node, entry }), { mode: 0o755 });
 
   const name = basename(recipePath).replace(/(\.recipe)?\.(json|ya?ml)$/i, '');
   let arrayJob: string | null = null;
+  // a refused first submission leaves the folder as it found it; jobs.json keeps the earlier submission until this one is accepted
+  const withdraw = () => fresh && rmSync(p.slurm, { recursive: true, force: true });
   if (todo.length > 0) {
-    arrayJob = sbatch([`--job-name=xafs-${name}`, `--array=${arraySpec(todo)}`, `--output=${join(slurmName(p.logs), 'shard-%a.%A.log')}`, `--chdir=${out}`, ...extra, p.array], `array of ${todo.length} tasks`);
+    try {
+      arrayJob = sbatch([`--job-name=xafs-${name}`, `--array=${arraySpec(todo)}`, `--output=${join(slurmName(p.logs), 'shard-%a.%A.log')}`, `--chdir=${out}`, ...extra, p.array], `array of ${todo.length} tasks`);
+    } catch (e) {
+      withdraw();
+      throw e;
+    }
   }
   let mergeJob: string;
   try {
     mergeJob = sbatch([`--job-name=xafs-${name}-merge`, ...(arrayJob ? [`--dependency=afterok:${arrayJob}`, '--kill-on-invalid-dep=yes'] : []), `--output=${join(slurmName(p.logs), 'merge.%j.log')}`, `--chdir=${out}`, ...extra, p.merge], 'merge job');
   } catch (e) {
     // an array without its merge would end with shards and no results: withdrawn
+    withdraw();
     if (arrayJob) {
       slurm('scancel', [arrayJob]);
       if (e instanceof XafsError) throw new XafsError(e.code, `${e.message} (array job ${arrayJob} was cancelled: nothing runs)`);
