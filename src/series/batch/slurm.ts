@@ -185,6 +185,8 @@ export function activeJobs(ids: string[]): Map<string, number> {
   // knows makes it fail, so then each is asked alone
   const r = slurm('squeue', ['-h', '-r', '-j', ids.join(','), '-o', '%i %T']);
   if (r.status !== 0) {
+    // a controller that does not answer is not a job that ended
+    if (!/invalid job id/i.test(r.stderr)) throw new XafsError('EOPTION', `squeue failed: ${r.stderr.trim().split('\n').join(' | ') || `exit status ${r.status}`}`);
     if (ids.length > 1) for (const id of ids) for (const [k, v] of activeJobs([id])) live.set(k, v);
     return live;
   }
@@ -481,8 +483,18 @@ export async function waitSlurm(sub: SlurmSubmission, options: WaitSlurmOptions 
   const t0 = Date.now();
   const maxDelay = options.maxPollMs ?? 30000;
   let lastEnded = -1;
+  let unanswered = 0;
   for (;;) {
-    const live = activeJobs(ids);
+    let live: Map<string, number>;
+    try {
+      live = activeJobs(ids);
+      unanswered = 0;
+    } catch (e) {
+      // a busy or restarting controller: asked again, for about ten minutes at the longest interval
+      if (++unanswered > 20) throw e;
+      await new Promise((r) => setTimeout(r, maxDelay));
+      continue;
+    }
     const ended = sub.submitted.length - (sub.arrayJob ? (live.get(sub.arrayJob) ?? 0) : 0);
     if (ended !== lastEnded) {
       options.onProgress?.({ ended, submitted: sub.submitted.length });
