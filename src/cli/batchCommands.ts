@@ -15,6 +15,10 @@ export function register(program: Command, io: Io): void {
     .option('--json', 'print {total, ok, failed, seconds, out} on stdout');
   const fail = (message: string): never => batch.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
   batch.addOption(new Option('--jobs <n>', 'worker threads (default: every core; 1 runs in the main thread)').argParser(parseNumber('--jobs', { integer: true, min: 1 }, fail)));
+  // Slurm (src/series/batch/slurm.ts, docs/slurm.md)
+  batch.addOption(new Option('--slurm <n>', 'submit as a Slurm job array of n shard tasks plus a merge job (output folder on a shared filesystem; --jobs is then per task)').argParser(parseNumber('--slurm', { integer: true, min: 1 }, fail)));
+  batch.option('--sbatch <args>', "extra sbatch options for both jobs, e.g. '--account=abc --partition=short --time=2:00:00'");
+  batch.option('--wait', 'with --slurm: wait until the jobs end; exit 0 all ok, 1 with the failed tasks\' logs, 2 a node without the output folder');
   batch.addHelpText(
     'after',
     `
@@ -24,9 +28,11 @@ Exit status: 0 every spectrum ok, 1 some spectra failed (rows with status 'error
 Examples:
   xafs batch fixtures/batch/fe_series.recipe.json --out results/
   xafs batch series.recipe.yaml --jobs 8 --resume
-  xafs batch series.recipe.json --shard 3/10 --out shard3/   # then: xafs merge-results shard*/ --out all/`,
+  xafs batch series.recipe.json --shard 3/10 --out shard3/   # then: xafs merge-results shard*/ --out all/
+  xafs batch series.recipe.json --out /shared/run1 --slurm 16 --sbatch '--account=abc --time=1:00:00' --wait`,
   );
   batch.action(async (recipe: string, opts: Record<string, unknown>) => {
+    if (opts.slurm !== undefined || opts.sbatch !== undefined || opts.wait) return (await import('./slurm.js')).slurmBatchCommand(recipe, opts, io);
     const { batchCommand } = await import('./batch.js');
     await batchCommand(recipe, opts, io);
   });
