@@ -49,7 +49,7 @@ export async function batchCommand(recipeFile: string, opts: BatchCliOptions, io
 }
 
 export function mergeResultsCommand(dirs: string[], opts: { out: string; json?: boolean; force?: boolean }, io: Io): void {
-  const r = mergeResults(dirs, { out: opts.out, force: opts.force });
+  const r = mergeResults(dirs, { out: opts.out, force: opts.force, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
   if (opts.json) io.out(JSON.stringify({ rows: r.rows, out: r.out, shards: dirs.length }) + '\n');
   else io.err(`xafs merge-results: ${dirs.length} folders, ${r.rows} rows → ${r.out}\n`);
 }

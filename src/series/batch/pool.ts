@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { XafsError } from '../../errors.js';
+import { XafsError, type XafsErrorCode } from '../../errors.js';
 import { analyzeChunk, type PreparedAnalysis } from './analyze.js';
 import type { BatchItem } from './inputs.js';
 import type { BatchRecipe } from './recipe.js';
@@ -105,7 +105,7 @@ export class WorkerPool implements Executor {
         settle = { resolve, reject };
       });
       slot.ready.catch(() => {});
-      worker.on('message', (msg: { ready?: boolean; fatal?: string; chunk?: number; result?: FormattedChunk }) => {
+      worker.on('message', (msg: { ready?: boolean; fatal?: string; chunk?: number; result?: FormattedChunk; code?: XafsErrorCode; exitCode?: number }) => {
         if (msg.chunk === undefined) {
           if (msg.ready) settle?.resolve();
           else settle?.reject(new XafsError('EOPTION', msg.fatal ?? 'a batch worker could not start'));
@@ -116,6 +116,7 @@ export class WorkerPool implements Executor {
         if (!p) return;
         slot.pending.delete(msg.chunk);
         if (msg.result) p.resolve(msg.result);
+        else if (msg.code) p.reject(new XafsError(msg.code, msg.fatal ?? '', msg.exitCode));
         else p.reject(new XafsError('EINTERNAL', `worker: ${msg.fatal}`, 3));
       });
       // a worker that dies (before or after it is ready) fails the chunks it holds and the run

@@ -5,6 +5,7 @@
  * Runs as plain JavaScript from dist/ (the pool resolves dist/series/batch/worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { XafsError } from '../../errors.js';
 import { analyzeChunk, loadFitStep, prepareAnalysis, type PreparedAnalysis } from './analyze.js';
 import type { BatchItem } from './inputs.js';
 import type { BatchRecipe } from './recipe.js';
@@ -35,14 +36,20 @@ if (port) {
   } catch (e) {
     port.postMessage({ fatal: e instanceof Error ? e.message : String(e) });
   }
+  const stall = process.env.XAFS_FAULT_STALL;
   port.on('message', (req: ChunkRequest) => {
     if (!prepared) return;
     try {
+      // fault injection for the tests (docs/robustness.md): a spectrum whose source contains
+      // XAFS_FAULT_STALL blocks this thread for 10 minutes, as a runaway computation would
+      if (stall && req.items.some((it) => it.source.includes(stall))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
       const rows = analyzeChunk(prepared, req.items);
       if (init.recipe.outputs.arrays) writeRowArrays(init.dir, rows);
       port.postMessage({ chunk: req.chunk, result: formatChunk(rows, prepared.columns, keys) });
     } catch (e) {
-      port.postMessage({ chunk: req.chunk, fatal: e instanceof Error ? `${e.message}` : String(e) });
+      // an XafsError (an arrays file that cannot be written) keeps its code and exit status
+      const x = e instanceof XafsError ? { code: e.code, exitCode: e.exitCode } : {};
+      port.postMessage({ chunk: req.chunk, fatal: e instanceof Error ? `${e.message}` : String(e), ...x });
     }
   });
 }
