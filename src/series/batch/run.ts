@@ -263,9 +263,12 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
     const queue: Promise<FormattedChunk>[] = [];
     const w = writer;
     // resolves STOP_GRACE_MS after the abort: chunks still in flight then are abandoned
-    let giveUp: Promise<null> | null = null;
+    let fireGiveUp: () => void = () => {};
+    const giveUp = options.signal ? new Promise<null>((r) => (fireGiveUp = () => r(null))) : null;
+    let armed = false;
     const armGiveUp = () => {
-      giveUp ??= new Promise<null>((r) => setTimeout(() => r(null), STOP_GRACE_MS).unref());
+      if (!armed) setTimeout(fireGiveUp, STOP_GRACE_MS).unref();
+      armed = true;
     };
     if (options.signal?.aborted) armGiveUp();
     options.signal?.addEventListener('abort', armGiveUp, { once: true });
