@@ -1,7 +1,6 @@
 // `xafs fit RECIPE` and `xafs paths FEFFDIR`: thin wrappers over src/fit.
 import { basename, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { writeFailure, writeFileAtomic } from '../node/atomicWrite.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../node/atomicWrite.js';
 import { fitRecipe, type RecipeFit } from '../fit/run.js';
 import { fitJson, formatFitReport } from '../fit/report.js';
 import { listFeffPaths } from '../fit/paths.js';
@@ -26,7 +25,7 @@ export function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): 
  */
 export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, heading: (i: number, file: string) => string): string[] {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
   } catch (e) {
     throw writeFailure(e, dir, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }

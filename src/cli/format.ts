@@ -1,8 +1,8 @@
 // Output helpers shared by commands: JSON with plain number arrays, column files with headers.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { writeFileAtomic } from '../node/atomicWrite.js';
+import { makeDir, writeFileAtomic } from '../node/atomicWrite.js';
 import { parseExpression } from '../io/expr.js';
 
 /**
@@ -50,7 +50,7 @@ export function writeColumns(dir: string, file: string, title: string[], cols: C
     return new XafsError('EOPTION', `--out ${dir}: cannot ${what} (${reason}); pass --out a folder you can write to`);
   };
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
   } catch (e) {
     throw fsError(e, 'create the folder');
   }

@@ -59,6 +59,23 @@ export function writeFailure(e: unknown, file: string, options: { exitCode?: num
   return new XafsError('EWRITE', `${where} while ${options.action ?? 'writing'} ${file}: ${remedy}`, options.exitCode ?? 2);
 }
 
+/**
+ * mkdir -p that says why it failed: Node's recursive mkdir reports ENOENT where the file system
+ * refused (read-only, no permission); the first missing folder is then made alone, whose error
+ * has the real cause. Throws the errno error (map it with writeFailure).
+ */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let missing = resolve(dir);
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+    mkdirSync(missing); // throws the real cause
+    throw e;
+  }
+}
+
 /** Writes all of `data` at the current position of `fd` (writeSync may write less than asked). */
 export function writeAll(fd: number, data: string | Uint8Array): void {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -92,7 +109,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   const tmp = tempNameFor(path);
   let fd: number | null = null;
   try {
-    if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
+    if (options.mkdir) makeDir(dirname(path));
     fd = openSync(tmp, 'w');
     writeAll(fd, data);
     if (options.fsync) fsyncSync(fd);

@@ -67,7 +67,7 @@ export function lockOutput(dir: string, command: string, warn: (message: string)
   try {
     writeFileSync(tmp, text);
   } catch (e) {
-    throw writeFailure(e, tmp, { remedy: 'pass --out a folder you can write to' });
+    throw writeFailure(e, path, { remedy: 'pass --out a folder you can write to' });
   }
   try {
     for (let attempt = 0; ; attempt++) {

@@ -7,7 +7,7 @@
 import { copyFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
-import { tempNameFor, writeAll, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { makeDir, tempNameFor, writeAll, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
 import { lockOutput } from '../../node/outputLock.js';
 import { firstLine, scanLines } from './writer.js';
 
@@ -79,7 +79,7 @@ export function mergeResults(dirs: string[], options: MergeOptions & { warn?: (m
   const out = resolve(options.out);
   if (shards.some((s) => s.dir === out)) throw new XafsError('EOPTION', `--out ${options.out} is one of the shard folders: merge into a new folder`);
   try {
-    mkdirSync(out, { recursive: true });
+    makeDir(out);
   } catch (e) {
     throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }

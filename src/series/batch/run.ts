@@ -17,11 +17,11 @@
  * With a `signal`, spectra run in worker threads even for --jobs 1, so this thread stays free to
  * stop: chunks in flight get STOP_GRACE_MS to finish, then the workers are terminated.
  */
-import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
-import { writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
 import { lockOutput, type OutputLock } from '../../node/outputLock.js';
 import { prepareAnalysis, type PreparedAnalysis } from './analyze.js';
 // the per-spectrum fit, loaded with the engine in the main thread (--jobs 1, xafs watch); workers load it only when a recipe fits
@@ -164,7 +164,7 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
   const out = resolve(options.out ?? defaultOutDir(recipe));
   try {
-    mkdirSync(out, { recursive: true });
+    makeDir(out);
   } catch (e) {
     throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }

@@ -32,10 +32,10 @@
  * - Scans are analyzed one at a time in this thread: a beamline's rate (tens of files per second)
  *   is far below what one core does for the usual recipes.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
-import { writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
 import { lockOutput } from '../../node/outputLock.js';
 import { mergeGroups } from '../merge.js';
 import { analyzeSpectrum, newFitState, prepareAnalysis, type BatchRow } from './analyze.js';
@@ -150,7 +150,7 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
   const prepared = prepareAnalysis(recipe);
   const out = resolve(options.out ?? defaultOutDir(recipe));
   try {
-    mkdirSync(out, { recursive: true });
+    makeDir(out);
   } catch (e) {
     throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }

@@ -19,7 +19,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XafsError } from '../../errors.js';
-import { writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
 import type { BatchRow } from './analyze.js';
 
 /** A chunk's rows as text, ready to append. */
@@ -213,7 +213,7 @@ export class ResultsWriter {
     // a folder or file that cannot be written at the start: a bad output folder (exit 2)
     const fail = (e: unknown) => writeFailure(e, at, { remedy: 'pass --out a folder you can write to' });
     try {
-      mkdirSync(options.dir, { recursive: true });
+      makeDir(options.dir);
       if (options.append && existsSync(this.csvPath) && existsSync(this.jsonlPath)) {
         const c = firstLine(this.csvPath);
         const j = firstLine(this.jsonlPath);
