@@ -132,3 +132,19 @@ describe.skipIf(!existsSync(BIN))('stopping a batch held up by one spectrum (chi
     });
   }
 });
+
+describe.skipIf(!existsSync(BIN))('--time-limit (child process)', () => {
+  it('a spectrum over the limit is an error row saying so; every other row is the uninterrupted run\'s (exit 1)', async () => {
+    const { file, whole } = await series192();
+    const out = join(tempDir('limit'), 'out');
+    const r = await xafsChild(['batch', file, '--out', out, '--jobs', '2', '--time-limit', '1'], { env: STALL });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('xafs batch: 192 spectra: 191 ok, 1 failed');
+    const got = readFileSync(join(out, 'results.csv'), 'utf8').split('\n');
+    const want = readFileSync(join(whole, 'results.csv'), 'utf8').split('\n');
+    expect(got.length).toBe(want.length);
+    // line 0 is the header: row 100 is line 101
+    expect(got[101]).toMatch(/^100,series\.dat#s00100,error,"series\.dat#s00100: left out: its analysis took longer than 1 s, the time limit per spectrum",+$/);
+    expect(got.filter((_, i) => i !== 101)).toEqual(want.filter((_, i) => i !== 101));
+  });
+});

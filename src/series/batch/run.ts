@@ -75,6 +75,12 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   /** Diagnostics (series analyses skipped, ...). */
   warn?: (message: string) => void;
+  /**
+   * Time limit per spectrum, s (0: none): a spectrum over it becomes an error row saying so (its
+   * worker is replaced and its chunk runs again without it). Spectra then run in worker threads.
+   * @default 0
+   */
+  timeLimit?: number;
 }
 
 export interface BatchSummary {
@@ -168,13 +174,16 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
   } catch (e) {
     throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }
+  const timeLimit = options.timeLimit ?? 0;
+  if (!(Number.isFinite(timeLimit) && timeLimit >= 0)) throw new XafsError('EOPTION', `timeLimit must be a number of seconds ≥ 0 (0: none), got ${timeLimit}`);
+  const poolOptions = { timeLimit };
   const lock: OutputLock = lockOutput(out, `xafs batch${options.resume ? ' --resume' : ''}${options.shard !== undefined ? ` --shard ${typeof options.shard === 'string' ? options.shard : `${options.shard.index}/${options.shard.count}`}` : ''}`, options.warn);
   // the workers start (≈0.2 s each: modules, WASM, references) while this thread opens the input
   // (a series file's line index); dropped below when there turn out to be fewer chunks than workers
   let early: WorkerPool | null = null;
   let plan: Awaited<ReturnType<typeof openInputs>>;
   try {
-    early = jobs > 1 ? new WorkerPool(jobs, recipe, out) : null;
+    early = jobs > 1 ? new WorkerPool(jobs, recipe, out, poolOptions) : null;
     plan = await openInputs(recipe.inputs, recipe.baseDir);
   } catch (e) {
     await early?.close();
@@ -251,7 +260,7 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
       early = null;
     }
     // with a signal to obey, never compute in this thread (a slow spectrum would hold the signal back)
-    executor = early ?? ((jobs === 1 || todoChunks <= 1) && !options.signal ? new InlineExecutor(prepared, out) : new WorkerPool(nWorkers, recipe, out));
+    executor = early ?? ((jobs === 1 || todoChunks <= 1) && !options.signal && timeLimit === 0 ? new InlineExecutor(prepared, out) : new WorkerPool(nWorkers, recipe, out, poolOptions));
     // slack per worker, so that a worker never waits for the main thread to read its next chunk:
     // with as many workers as cores, the reading thread is descheduled at times; 8 chunks (~1 MB
     // each for 1000-point XANES) took 100 000 spectra on 2 workers from 15.1 s (3 chunks) to 13.6 s.
