@@ -17,7 +17,7 @@
  * With a `signal`, spectra run in worker threads even for --jobs 1, so this thread stays free to
  * stop: chunks in flight get STOP_GRACE_MS to finish, then the workers are terminated.
  */
-import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync, closeSync, rmdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
@@ -168,15 +168,25 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
   const t0 = performance.now();
   const prepared = prepareAnalysis(recipe);
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
+  const timeLimit = options.timeLimit ?? 0;
+  if (!(Number.isFinite(timeLimit) && timeLimit >= 0)) throw new XafsError('EOPTION', `timeLimit must be a number of seconds ≥ 0 (0: none), got ${timeLimit}`);
+  const poolOptions = { timeLimit };
   const out = resolve(options.out ?? defaultOutDir(recipe));
+  // a folder this run made is removed again when the run fails before writing anything into it
+  const created = !existsSync(out);
+  const unmake = () => {
+    if (!created) return;
+    try {
+      rmdirSync(out);
+    } catch {
+      // not empty: results are in it
+    }
+  };
   try {
     makeDir(out);
   } catch (e) {
     throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
   }
-  const timeLimit = options.timeLimit ?? 0;
-  if (!(Number.isFinite(timeLimit) && timeLimit >= 0)) throw new XafsError('EOPTION', `timeLimit must be a number of seconds ≥ 0 (0: none), got ${timeLimit}`);
-  const poolOptions = { timeLimit };
   const lock: OutputLock = lockOutput(out, `xafs batch${options.resume ? ' --resume' : ''}${options.shard !== undefined ? ` --shard ${typeof options.shard === 'string' ? options.shard : `${options.shard.index}/${options.shard.count}`}` : ''}`, options.warn);
   // the workers start (≈0.2 s each: modules, WASM, references) while this thread opens the input
   // (a series file's line index); dropped below when there turn out to be fewer chunks than workers
@@ -188,6 +198,7 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
   } catch (e) {
     await early?.close();
     lock.release();
+    unmake();
     throw e;
   }
   let executor: Executor | null = early;
@@ -347,5 +358,6 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
     await executor?.close();
     await plan.close();
     lock.release();
+    unmake();
   }
 }
