@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(BIN))('one writer per output folder (child processes
     expect(readFileSync(join(out, 'results.csv'))).toEqual(readFileSync(join(whole, 'results.csv')));
     expect(readFileSync(join(out, 'results.jsonl'))).toEqual(readFileSync(join(whole, 'results.jsonl')));
     expect(existsSync(join(out, LOCK))).toBe(false); // released at the end
-  });
+  }, 180_000);
 
   it('a lock from another host is refused with how to remove it; watch and merge-results lock too', async () => {
     const { file, whole } = await series192();
@@ -97,7 +97,7 @@ describe.skipIf(!existsSync(BIN))('one writer per output folder (child processes
     }
     expect(existsSync(join(held, LOCK))).toBe(false);
     expect(mergeResults([whole], { out: held }).rows).toBe(192);
-  });
+  }, 180_000);
 });
 
 describe.skipIf(!existsSync(BIN))('stopping a batch held up by one spectrum (child processes)', () => {
@@ -129,7 +129,7 @@ describe.skipIf(!existsSync(BIN))('stopping a batch held up by one spectrum (chi
         expect(readFileSync(join(out, 'results.csv'))).toEqual(readFileSync(join(whole, 'results.csv')));
         expect(readFileSync(join(out, 'results.jsonl'))).toEqual(readFileSync(join(whole, 'results.jsonl')));
       }
-    });
+    }, 180_000);
   }
 });
 
@@ -146,5 +146,5 @@ describe.skipIf(!existsSync(BIN))('--time-limit (child process)', () => {
     // line 0 is the header: row 100 is line 101
     expect(got[101]).toMatch(/^100,series\.dat#s00100,error,"series\.dat#s00100: left out: its analysis took longer than 1 s, the time limit per spectrum",+$/);
     expect(got.filter((_, i) => i !== 101)).toEqual(want.filter((_, i) => i !== 101));
-  });
+  }, 180_000);
 });

@@ -3,6 +3,7 @@
 // complete row, and --resume after space is freed gives the uninterrupted run's files byte for
 // byte; a read-only or full folder leaves no partial or empty file from batch, process, fit,
 // report or plot, and each says why (exit 2), never "internal error".
+// Each test spawns several xafs processes: bounded at 180 s each, for a loaded machine.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,7 +87,7 @@ describe.skipIf(noMount !== null || !existsSync(BIN))('full and read-only output
     expect(again.stderr).toContain(`(${kept} kept from the earlier run)`);
     expect(readFileSync(join(out, 'results.csv'))).toEqual(csvWhole);
     expect(readFileSync(join(out, 'results.jsonl'))).toEqual(jsonlWhole);
-  });
+  }, 180_000);
 
   it('a read-only file system: batch, process --out, fit --out, report and plot exit 2 with the reason and write nothing', async () => {
     const dir = tempDir('ro');
@@ -115,7 +116,7 @@ describe.skipIf(noMount !== null || !existsSync(BIN))('full and read-only output
     const r = await xafsChild(['batch', file, '--out', join(m2.dir, 'out'), '--jobs', '1']);
     expect(r.stderr).toBe(`xafs: read-only file system (${m2.dir}) while writing ${join(m2.dir, 'out', '.xafs.lock')}: pass --out a folder you can write to\n`);
     expect(r.code).toBe(2);
-  });
+  }, 180_000);
 
   it('a full disk: process --out, fit --out, report and plot leave no partial or empty file', async () => {
     const m = mount('256k');
@@ -136,5 +137,5 @@ describe.skipIf(noMount !== null || !existsSync(BIN))('full and read-only output
     }
     expect(listAll(m.dir)).toEqual(['ballast']);
     expect(statSync(join(m.dir, 'ballast')).size).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });
