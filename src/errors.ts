@@ -17,6 +17,8 @@ export type XafsErrorCode =
   | 'EZERO' // all-zero mu
   | 'EOPTION' // bad option value
   | 'EFEFF' // malformed feff.dat
+  | 'EWRITE' // output cannot be written (disk full, read-only, permission denied)
+  | 'ELOCKED' // output folder in use by another run
   | 'EINTERNAL';
 
 export class XafsError extends Error {

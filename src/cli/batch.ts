@@ -12,6 +12,7 @@ export interface BatchCliOptions {
   out?: string;
   json?: boolean;
   force?: boolean;
+  timeLimit?: number;
 }
 
 const FAILURES_SHOWN = 5;
@@ -20,7 +21,8 @@ export async function batchCommand(recipeFile: string, opts: BatchCliOptions, io
   const recipe = loadBatchRecipe(recipeFile);
   const bar = progressBar();
   const ac = new AbortController();
-  // SIGINT: finish the chunks in flight, write them, exit 130 (a later --resume continues)
+  // SIGINT/SIGTERM: the chunks in flight get a grace period to be written, then the workers stop;
+  // exit 130 (a later --resume continues); a second signal exits at once
   const onSigint = () => {
     if (ac.signal.aborted) process.exit(130);
     ac.abort();
@@ -29,7 +31,7 @@ export async function batchCommand(recipeFile: string, opts: BatchCliOptions, io
   process.on('SIGTERM', onSigint);
   let summary;
   try {
-    summary = await runBatch(recipe, { jobs: opts.jobs, resume: opts.resume, shard: opts.shard, out: opts.out, force: opts.force, onProgress: (p) => bar.update(p), signal: ac.signal, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
+    summary = await runBatch(recipe, { jobs: opts.jobs, resume: opts.resume, shard: opts.shard, out: opts.out, force: opts.force, timeLimit: opts.timeLimit, onProgress: (p) => bar.update(p), signal: ac.signal, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
@@ -49,7 +51,7 @@ export async function batchCommand(recipeFile: string, opts: BatchCliOptions, io
 }
 
 export function mergeResultsCommand(dirs: string[], opts: { out: string; json?: boolean; force?: boolean }, io: Io): void {
-  const r = mergeResults(dirs, { out: opts.out, force: opts.force });
+  const r = mergeResults(dirs, { out: opts.out, force: opts.force, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
   if (opts.json) io.out(JSON.stringify({ rows: r.rows, out: r.out, shards: dirs.length }) + '\n');
   else io.err(`xafs merge-results: ${dirs.length} folders, ${r.rows} rows → ${r.out}\n`);
 }

@@ -14,7 +14,8 @@ export function register(program: Command, io: Io): void {
     .option('--force', 'replace the results of an earlier run in the output folder')
     .option('--json', 'print {total, ok, failed, seconds, out} on stdout');
   const fail = (message: string): never => batch.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
-  batch.addOption(new Option('--jobs <n>', 'worker threads (default: every core; 1 runs in the main thread)').argParser(parseNumber('--jobs', { integer: true, min: 1 }, fail)));
+  batch.addOption(new Option('--jobs <n>', 'worker threads (default: every core)').argParser(parseNumber('--jobs', { integer: true, min: 1 }, fail)));
+  batch.addOption(new Option('--time-limit <s>', 'time limit per spectrum, s: a spectrum over it is an error row saying so (default: none)').argParser(parseNumber('--time-limit', { above: 0 }, fail)));
   // Slurm (src/series/batch/slurm.ts, docs/slurm.md)
   batch.addOption(new Option('--slurm <n>', 'submit as a Slurm job array of n shard tasks plus a merge job (output folder on a shared filesystem; --jobs is then per task)').argParser(parseNumber('--slurm', { integer: true, min: 1 }, fail)));
   batch.option('--sbatch <args>', "extra sbatch options for both jobs, e.g. '--account=abc --partition=short --time=2:00:00'");
@@ -22,8 +23,10 @@ export function register(program: Command, io: Io): void {
   batch.addHelpText(
     'after',
     `
-Exit status: 0 every spectrum ok, 1 some spectra failed (rows with status 'error'), 2 bad recipe or option,
-130 interrupted (SIGINT: the chunks in flight are written; --resume continues).
+Exit status: 0 every spectrum ok, 1 some spectra failed (rows with status 'error') or the disk filled up
+(the complete rows are kept; --resume continues), 2 bad recipe, option or output folder (also: a folder in
+use by another run), 130 interrupted (SIGINT/SIGTERM: the chunks in flight get 2 s to be written, then the
+workers stop; --resume continues). See docs/robustness.md.
 
 Examples:
   xafs batch fixtures/batch/fe_series.recipe.json --out results/

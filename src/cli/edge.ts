@@ -129,7 +129,7 @@ export function edgeCommand(samples: string[], o: Opts, io: Io): void {
   checkExpression('--mu', str(o, 'mu'));
   checkExpression('--energy', str(o, 'energy'));
   const methods = (o.method as EdgeMethod[] | undefined) ?? EDGE_METHODS;
-  const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group') });
+  const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group'), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) });
   const wlSpace = (str(o, 'wlSpace') ?? 'norm') as 'norm' | 'flat';
   const options: EdgeOptions = { ...edgeOptions(o), methods, whiteLine: { space: wlSpace, window: num(o, 'wlWindow') } };
   const rows: EdgeRow[] = spectra.map((spectrum) => {
@@ -325,7 +325,7 @@ export function valenceCommand(samples: string[], o: Opts, io: Io): void {
   const refArgs = (o.ref as string[] | undefined) ?? [];
   if (refArgs.length === 0) throw new XafsError('ETOOFEW', 'no references: give at least two with --ref FILE=VALENCE (of different valences), e.g. --ref FeO.xdi=2 --ref Fe2O3.xdi=3');
   const { refs, warnings: refWarnings } = loadReferences(refArgs, { mu: str(o, 'refMu') });
-  const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group') });
+  const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group'), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) });
   const options: ValenceOptions = { ...edgeOptions(o), method: (str(o, 'method') ?? 'half') as ValenceMethod, form: (str(o, 'form') ?? 'linear') as 'linear' | 'quadratic', emin: num(o, 'emin'), emax: num(o, 'emax') };
   const r = valence(refs, spectra, options);
   const failures = r.samples.filter((s) => s.error !== undefined).map((s) => ({ source: s.source, error: s.error! }));

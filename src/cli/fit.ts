@@ -1,6 +1,6 @@
 // `xafs fit RECIPE` and `xafs paths FEFFDIR`: thin wrappers over src/fit.
 import { basename, join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeDir, writeFailure, writeFileAtomic } from '../node/atomicWrite.js';
 import { fitRecipe, type RecipeFit } from '../fit/run.js';
 import { fitJson, formatFitReport } from '../fit/report.js';
 import { listFeffPaths } from '../fit/paths.js';
@@ -24,7 +24,11 @@ export function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): 
  * `xafs fit` and `xafs fit-shell`; `heading(i, file)` is the first title line of dataset i.
  */
 export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, heading: (i: number, file: string) => string): string[] {
-  mkdirSync(dir, { recursive: true });
+  try {
+    makeDir(dir);
+  } catch (e) {
+    throw writeFailure(e, dir, { action: 'creating', remedy: 'pass --out a folder you can write to' });
+  }
   const written: string[] = [];
   res.arrays.forEach((a, i) => {
     const d = res.datasets[i]!;
@@ -57,7 +61,7 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
     );
   });
   const resultPath = join(dir, 'result.json');
-  writeFileSync(resultPath, toJson(json) + '\n');
+  writeFileAtomic(resultPath, toJson(json) + '\n', { remedy: 'free some space or pass --out a folder you can write to' });
   written.push(resultPath);
   return written;
 }

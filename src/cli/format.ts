@@ -1,7 +1,8 @@
 // Output helpers shared by commands: JSON with plain number arrays, column files with headers.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { XafsError } from '../errors.js';
+import { makeDir, writeFileAtomic } from '../node/atomicWrite.js';
 import { parseExpression } from '../io/expr.js';
 
 /**
@@ -49,7 +50,7 @@ export function writeColumns(dir: string, file: string, title: string[], cols: C
     return new XafsError('EOPTION', `--out ${dir}: cannot ${what} (${reason}); pass --out a folder you can write to`);
   };
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
   } catch (e) {
     throw fsError(e, 'create the folder');
   }
@@ -60,11 +61,8 @@ export function writeColumns(dir: string, file: string, title: string[], cols: C
   lines.push('#' + cols.map((c) => c.name.padStart(16)).join(' '));
   for (let i = 0; i < n; i++) lines.push(' ' + cols.map((c) => fmt(c.values[i])).join(' '));
   const path = join(dir, file);
-  try {
-    writeFileSync(path, lines.join('\n') + '\n');
-  } catch (e) {
-    throw fsError(e, `write ${file}`);
-  }
+  // through a temporary name: a full or read-only disk leaves no partial .dat (docs/robustness.md)
+  writeFileAtomic(path, lines.join('\n') + '\n', { remedy: 'free some space or pass --out a folder you can write to' });
   return path;
 }
 

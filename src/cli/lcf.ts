@@ -283,7 +283,7 @@ export function lcfCommand(samples: string[], o: Opts, io: Io): void {
   if (!larch && (o.weightMin !== undefined || o.weightMax !== undefined)) throw new XafsError('EOPTION', '--weight-min/--weight-max apply to --larch fits (the default fit keeps every weight ≥ 0)');
   if (larch && (o.eshift !== undefined || o.arrays === true)) throw new XafsError('EOPTION', `${o.eshift !== undefined ? '--eshift' : '--arrays'} does not apply to --larch fits`);
   if (space !== 'chi' && (o.kmin !== undefined || o.kmax !== undefined)) throw new XafsError('EOPTION', '--kmin/--kmax apply to --space chi; in energy spaces use --emin/--emax (relative to e0) or --xmin/--xmax');
-  const lopts = inputOptions(o);
+  const lopts = { ...inputOptions(o), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) };
   const popts = prepareOptions(o, space);
   const stdSpectra = loadNamed('--standard', stdArgs, lopts);
   const standards = prepareStrict(stdSpectra, popts, io, lopts.mu);
@@ -428,7 +428,7 @@ function pcaText(m: PcaModel, targets: TargetResult[], rms: Float64Array, k: num
 /** The samples of a series analysis (PCA, MCR), prepared; at least `min` of them, or exit 2. */
 function seriesGroups(samples: string[], o: Opts, io: Io, min: number, what: string) {
   const space = (str(o, 'space') ?? 'norm') as XanesSpace;
-  const lopts = inputOptions(o);
+  const lopts = { ...inputOptions(o), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) };
   const popts = prepareOptions(o, space);
   const spectra = loadArgs(samples, lopts);
   const { groups, failures } = prepareAll(spectra, popts, io);

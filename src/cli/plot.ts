@@ -1,5 +1,5 @@
 // `xafs plot KIND INPUTS...`: options → src/plot/make.ts plotFigure → SVG (stdout or --out) or PNG.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../node/atomicWrite.js';
 import { XafsError } from '../errors.js';
 import { plotFigure, type PlotKind, type PlotOptions } from '../plot/make.js';
 import { toPng } from '../plot/render.js';
@@ -90,7 +90,7 @@ export async function plotCommand(kind: string, inputs: string[], o: Opts, io: I
     io.out(svg + '\n');
     return;
   }
-  if (/\.png$/i.test(out)) writeFileSync(out, toPng(svg, { dpi: n(o, 'dpi') }));
-  else writeFileSync(out, svg + '\n');
+  if (/\.png$/i.test(out)) writeFileAtomic(out, toPng(svg, { dpi: n(o, 'dpi') }));
+  else writeFileAtomic(out, svg + '\n');
   io.err(`xafs: wrote ${out}\n`);
 }

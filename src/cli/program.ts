@@ -203,6 +203,14 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       io.err(`xafs: ${err.message}\n`);
       return err.exitCode ?? 2;
     }
+    // a file the file system refused to write (disk full, read-only, permission) that no
+    // command caught: said as such, exit 2 (never "internal error")
+    const { isWriteFailure, writeFailure } = await import('../node/atomicWrite.js');
+    if (isWriteFailure(e)) {
+      const w = writeFailure(e, (e as NodeJS.ErrnoException).path ?? 'the output') as Error;
+      io.err(`xafs: ${w.message}\n`);
+      return 2;
+    }
     // one line, whatever the error holds; the stack only on request
     const what = String(err?.message ?? e).split('\n')[0];
     io.err(`xafs: internal error: ${what} (please report it; set XAFS_DEBUG=1 for the stack trace)\n`);

@@ -35,7 +35,7 @@ function load(args: string[], opts: LoadOptions, io: Io): SeriesSpectrum[] {
   const out: SeriesSpectrum[] = [];
   for (const a of args) {
     const { path, group } = splitGroup(a);
-    out.push(...loadSeries([path], { ...opts, group: group ?? opts.group }));
+    out.push(...loadSeries([path], { ...opts, group: group ?? opts.group, warn: (m: string) => io.err(`xafs: warning: ${m}\n`) }));
   }
   for (const s of out) for (const w of s.warnings ?? []) io.err(`xafs: warning: ${w}\n`);
   return out;

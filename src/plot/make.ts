@@ -123,7 +123,7 @@ export function loadSpectra(args: string[], o: PlotOptions): SeriesSpectrum[] {
   args.forEach((a, i) => {
     const { path, pick } = splitPick(a);
     const mu = Array.isArray(o.mu) ? o.mu[i] : o.mu;
-    const all = loadSeries([path], { mu, energy: o.energy, group: pick === undefined ? o.group : undefined });
+    const all = loadSeries([path], { mu, energy: o.energy, group: pick === undefined ? o.group : undefined, warn: o.warn });
     const hit = pick === undefined ? all : all.filter((s) => s.name === pick);
     if (hit.length === 0) throw new XafsError('EOPTION', `${path} holds no spectrum named '${pick}'; it holds: ${all.map((s) => `'${s.name}'`).join(', ')}`);
     out.push(...hit);

@@ -4,9 +4,9 @@
  * Order is stable: arguments in the order given, files of a folder or glob sorted by name,
  * Athena groups and series columns in file order.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { XafsError } from '../errors.js';
+import { XafsError, type Warn } from '../errors.js';
 import { readFile, spectrumFrom } from '../io/read.js';
 import type { ColumnFile, Spectrum } from '../types.js';
 
@@ -31,6 +31,50 @@ export interface LoadOptions {
   series?: boolean | 'auto';
   /** Also accept a column named norm/flat as μ (normalized references). @default true */
   acceptNorm?: boolean;
+  /** Where the entries of a folder or glob that cannot be read (dangling or looping links, no permission) are reported; they are skipped. */
+  warn?: Warn;
+}
+
+/** An entry of a folder or glob: a file to read, or why it cannot be (then `unreadable`). */
+export interface InputEntry {
+  file: string;
+  unreadable?: string;
+}
+
+export function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Why stat(path) failed, in words: a dangling link (and its target), a link loop, no permission. */
+export function unreadableReason(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ELOOP') return 'a symbolic link that loops (it points back to itself through links)';
+  if (code === 'ENOENT' && isLink(path)) {
+    let target = '?';
+    try {
+      target = readlinkSync(path);
+    } catch {
+      // the link went away too
+    }
+    return `a dangling symbolic link (its target '${target}' does not exist)`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'it disappeared while the folder was read';
+  return (e as Error)?.message ?? String(e);
+}
+
+/** stat that never throws: the entry's kind, or why it cannot be read. */
+function probe(path: string): { kind: 'file' | 'dir' | 'other' } | { unreadable: string } {
+  try {
+    const st = statSync(path);
+    return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other' };
+  } catch (e) {
+    return { unreadable: unreadableReason(path, e) };
+  }
 }
 
 const DATA_EXT = /\.(xdi|dat|xmu|txt|csv|prj|nor|\d{3})$/i;
@@ -40,26 +84,50 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
 }
 
-/** Expands the arguments into files: folders (their data files, sorted) and globs in the last path part. */
-export function expandInputs(args: string[]): string[] {
-  const out: string[] = [];
+/**
+ * Expands the arguments into entries: folders (their data files, sorted) and globs in the last
+ * path part. Entries of a folder or glob that cannot be read (a dangling or looping symbolic link,
+ * no permission) come with the reason in `unreadable`, in their place in the order; sub-folders
+ * are left out. A file named as an argument is passed on as it is (its reader says what is wrong).
+ */
+export function expandInputEntries(args: string[]): InputEntry[] {
+  const out: InputEntry[] = [];
+  // a glob takes what it matches but sub-folders; a folder only its regular files (links to them too)
+  const take = (dir: string, names: string[], filesOnly: boolean) => {
+    for (const f of names.sort()) {
+      const path = join(dir, f);
+      const p = probe(path);
+      if ('unreadable' in p) out.push({ file: path, unreadable: p.unreadable });
+      else if (filesOnly ? p.kind === 'file' : p.kind !== 'dir') out.push({ file: path });
+    }
+  };
   for (const arg of args) {
     if (/[*?]/.test(basename(arg))) {
       const dir = dirname(arg);
       if (!existsSync(dir)) throw new XafsError('ENOENT', `folder not found: '${dir}' (from '${arg}')`);
       const re = globToRegExp(basename(arg));
-      const hits = readdirSync(dir).filter((f) => re.test(f)).sort();
+      const hits = readdirSync(dir).filter((f) => re.test(f));
       if (hits.length === 0) throw new XafsError('ENOENT', `no file matches '${arg}'`);
-      out.push(...hits.map((f) => join(dir, f)));
+      take(dir, hits, false);
     } else if (existsSync(arg) && statSync(arg).isDirectory()) {
-      const hits = readdirSync(arg).filter((f) => DATA_EXT.test(f) && statSync(join(arg, f)).isFile()).sort();
-      if (hits.length === 0) throw new XafsError('ENOENT', `folder '${arg}' holds no data files (.xdi, .dat, .xmu, .prj, ...)`);
-      out.push(...hits.map((f) => join(arg, f)));
+      const n = out.length;
+      take(arg, readdirSync(arg).filter((f) => DATA_EXT.test(f)), true);
+      if (out.length === n) throw new XafsError('ENOENT', `folder '${arg}' holds no data files (.xdi, .dat, .xmu, .prj, ...)`);
     } else {
-      out.push(arg);
+      out.push({ file: arg });
     }
   }
   return out;
+}
+
+/** The readable files of the arguments (see expandInputEntries); the others go to `warn` with their reason. */
+export function expandInputs(args: string[], warn?: Warn): string[] {
+  const files: string[] = [];
+  for (const e of expandInputEntries(args)) {
+    if (e.unreadable === undefined) files.push(e.file);
+    else warn?.(`${e.file}: skipped: ${e.unreadable}`);
+  }
+  return files;
 }
 
 function isSeriesFile(f: ColumnFile, opts: LoadOptions): boolean {
@@ -72,7 +140,7 @@ function isSeriesFile(f: ColumnFile, opts: LoadOptions): boolean {
 /** Every spectrum the arguments hold (see the module comment). */
 export function loadSeries(args: string[], opts: LoadOptions = {}): SeriesSpectrum[] {
   const out: SeriesSpectrum[] = [];
-  for (const file of expandInputs(args)) out.push(...loadOne(file, opts));
+  for (const file of expandInputs(args, opts.warn)) out.push(...loadOne(file, opts));
   if (out.length === 0) throw new XafsError('ENOENT', `no spectra in ${args.join(' ')}`);
   return out;
 }

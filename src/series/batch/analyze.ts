@@ -365,8 +365,11 @@ export function analyzeSpectrum(prepared: PreparedAnalysis, item: BatchItem, sta
 }
 
 /** Analyzes consecutive items; the fit warm start begins afresh (a chunk is the unit of determinism). */
-export function analyzeChunk(prepared: PreparedAnalysis, items: BatchItem[]): BatchRow[] {
+export function analyzeChunk(prepared: PreparedAnalysis, items: BatchItem[], onItem?: (i: number) => void): BatchRow[] {
   const state = newFitState();
-  return items.map((it) => analyzeSpectrum(prepared, it, state));
+  return items.map((it, i) => {
+    onItem?.(i);
+    return analyzeSpectrum(prepared, it, state);
+  });
 }
 

@@ -217,18 +217,22 @@ function openSource(src: ByteSource, name: string, blockOption: number | undefin
   };
   const chunk = Buffer.allocUnsafe(Math.min(INDEX_CHUNK, src.size));
   addLine(0);
+  // the line end: LF (and CRLF, whose CR is a separator), or CR alone (classic Mac files, which
+  // the whole-file reader takes too) when the first chunk holds a CR and no LF
+  let nl = 0x0a;
   for (let pos = 0; pos < src.size; ) {
     const n = src.read(chunk, Math.min(chunk.length, src.size - pos), pos);
     if (n <= 0) break;
     const view = chunk.subarray(0, n);
+    if (pos === 0 && view.indexOf(0x0a) < 0 && view.indexOf(0x0d) >= 0) nl = 0x0d;
     // the first byte of lines starting in this chunk
     const settle = (line: number, from: number): void => {
       let k = from;
-      while (k < n && isSep(view[k]!) && view[k] !== 0x0a) k++;
-      if (k < n) first[line] = view[k] === 0x0a ? -1 : view[k]!;
+      while (k < n && isSep(view[k]!) && view[k] !== nl) k++;
+      if (k < n) first[line] = view[k] === nl ? -1 : view[k]!;
     };
     if (first[nLines - 1] === -2 && starts[nLines - 1]! >= pos) settle(nLines - 1, starts[nLines - 1]! - pos);
-    for (let k = view.indexOf(0x0a); k >= 0; k = view.indexOf(0x0a, k + 1)) {
+    for (let k = view.indexOf(nl); k >= 0; k = view.indexOf(nl, k + 1)) {
       addLine(pos + k + 1);
       settle(nLines - 1, k + 1);
     }

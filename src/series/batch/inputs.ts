@@ -10,8 +10,9 @@
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { XafsError } from '../../errors.js';
 import { readAthena } from '../../io/athena.js';
-import { readSpectrum, spectrumFrom } from '../../io/read.js';
-import { expandInputs } from '../../xanes/inputs.js';
+import { readFile, spectrumFrom } from '../../io/read.js';
+import type { AthenaProject } from '../../types.js';
+import { expandInputEntries } from '../../xanes/inputs.js';
 import { openColumns } from './columns.js';
 
 export type InputsSpec = { files: string } | { columns: string } | { athena: string } | { hdf5: { file: string; energy: string; mu: string } };
@@ -72,18 +73,82 @@ export async function openInputs(spec: InputsSpec, baseDir: string): Promise<Inp
   throw new XafsError('EOPTION', `inputs: unknown kind '${keys.join(', ')}'; use one of files, columns, athena, hdf5`);
 }
 
+const PROJECT = /\.prj$/i;
+
+/** The μ(E) groups of an Athena project. */
+function muGroups(project: AthenaProject): AthenaProject['groups'] {
+  return project.groups.filter((g) => !g.isChi);
+}
+
+/**
+ * A glob or folder of files: one item per file, read later by a worker, except Athena projects
+ * (.prj), which give one item per μ(E) group (source FILE#GROUP, as xafs edge and lcf name them),
+ * read here. An entry that cannot be read (a dangling or looping link, no permission) or a project
+ * that cannot be opened is one error row, in its place.
+ */
 function openFiles(pattern: string, baseDir: string): InputPlan {
   // as a shell glob: '*' does not match dotfiles (editor and transfer leftovers such as ._scan.xdi)
-  const files = expandInputs([resolveIn(baseDir, pattern)]).filter((f) => !basename(f).startsWith('.'));
-  if (files.length === 0) throw new XafsError('ENOENT', `no file matches '${pattern}' (dotfiles are not matched)`);
-  const sources = files.map((f) => (isAbsolute(pattern) ? f : relative(baseDir, f)));
+  const entries = expandInputEntries([resolveIn(baseDir, pattern)]).filter((e) => !basename(e.file).startsWith('.'));
+  if (entries.length === 0) throw new XafsError('ENOENT', `no file matches '${pattern}' (dotfiles are not matched)`);
+  const sourceOf = (f: string) => (isAbsolute(pattern) ? f : relative(baseDir, f));
+  // items: [entry, group] pairs; group -1 for a whole file (or an entry in error)
+  const entryOf: number[] = [];
+  const groupOf: number[] = [];
+  const labels = new Map<number, string[]>();
+  const errors = new Map<number, string>();
+  entries.forEach((e, k) => {
+    if (e.unreadable !== undefined) errors.set(k, `${sourceOf(e.file)}: cannot be read: ${e.unreadable}`);
+    else if (PROJECT.test(e.file)) {
+      try {
+        const groups = muGroups(readAthena(e.file));
+        if (groups.length === 0) throw new XafsError('EFORMAT', `${sourceOf(e.file)}: the Athena project holds no μ(E) group`);
+        labels.set(k, groups.map((g) => g.label));
+        groups.forEach((_, g) => {
+          entryOf.push(k);
+          groupOf.push(g);
+        });
+        return;
+      } catch (err) {
+        errors.set(k, errorText(err));
+      }
+    }
+    entryOf.push(k);
+    groupOf.push(-1);
+  });
+  const count = entryOf.length;
+  const projects = labels.size;
+  let cached: { k: number; project: AthenaProject } | null = null;
   return {
-    count: files.length,
+    count,
     kind: 'files',
-    describe: `files: ${pattern} (${files.length} file${files.length === 1 ? '' : 's'})`,
+    describe: `files: ${pattern} (${entries.length} file${entries.length === 1 ? '' : 's'}${projects ? `, ${count} spectra with the groups of ${projects} Athena project${projects === 1 ? '' : 's'}` : ''})`,
     async *items(start: number, end: number) {
-      const [a, b] = checkRange(files.length, start, end);
-      for (let i = a; i < b; i++) yield { index: i, source: sources[i]!, file: files[i]! };
+      const [a, b] = checkRange(count, start, end);
+      for (let i = a; i < b; i++) {
+        const k = entryOf[i]!;
+        const file = entries[k]!.file;
+        const error = errors.get(k);
+        if (error !== undefined) {
+          yield { index: i, source: sourceOf(file), error };
+          continue;
+        }
+        const g = groupOf[i]!;
+        if (g < 0) {
+          yield { index: i, source: sourceOf(file), file };
+          continue;
+        }
+        const source = `${sourceOf(file)}#${labels.get(k)![g]}`;
+        try {
+          if (cached?.k !== k) cached = { k, project: readAthena(file) };
+          const group = muGroups(cached.project)[g];
+          if (!group) throw new XafsError('EFORMAT', `${sourceOf(file)}: the Athena project changed while the batch ran (group ${g + 1} is gone)`);
+          // a one-group project: labels may repeat, the group itself is what we want
+          const sp = spectrumFrom({ ...cached.project, groups: [group] });
+          yield { index: i, source, energy: sp.energy, mu: sp.mu };
+        } catch (err) {
+          yield { index: i, source, error: errorText(err) };
+        }
+      }
     },
     async close() {},
   };
@@ -91,10 +156,15 @@ function openFiles(pattern: string, baseDir: string): InputPlan {
 
 /**
  * Read one 'files' item into energy (eV) and μ(E), with the recipe's μ and energy expressions:
- * the standard reader (readSpectrum: format detection, keV → eV, sorting, checks).
+ * the standard reader (readFile: format detection, keV → eV, sorting, checks). An Athena project
+ * not named .prj is read only when it holds one μ(E) group: the others would be lost silently.
  */
 export function readItem(file: string, opts: { mu?: string; energy?: string }): { energy: Float64Array; mu: Float64Array } {
-  const s = readSpectrum(file, { mu: opts.mu, energy: opts.energy });
+  const f = readFile(file);
+  if (f.format === 'athena' && muGroups(f).length > 1) {
+    throw new XafsError('EFORMAT', `${file} is an Athena project with ${muGroups(f).length} μ(E) groups: name it .prj (each group is then a row) or use {"athena": FILE}`);
+  }
+  const s = spectrumFrom(f, { mu: opts.mu, energy: opts.energy });
   return { energy: s.energy, mu: s.mu };
 }
 

@@ -4,9 +4,11 @@
  * the folders named: different recipes (or xafs versions, or input counts), overlapping or
  * missing row ranges, an incomplete shard (fewer rows than its range).
  */
-import { copyFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
+import { makeDir, tempNameFor, writeAll, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { lockOutput } from '../../node/outputLock.js';
 import { firstLine, scanLines } from './writer.js';
 
 export interface MergeOptions {
@@ -33,7 +35,7 @@ function appendBody(fd: number, path: string, headerLines: number): number {
     while (pos < size) {
       const n = readSync(src, buf, 0, Math.min(buf.length, size - pos), pos);
       if (n <= 0) break;
-      writeSync(fd, buf, 0, n);
+      writeAll(fd, buf.subarray(0, n));
       pos += n;
     }
   } finally {
@@ -43,7 +45,7 @@ function appendBody(fd: number, path: string, headerLines: number): number {
 }
 
 /** Merges shard outputs (see the module comment); returns the number of rows. */
-export function mergeResults(dirs: string[], options: MergeOptions): { rows: number; out: string } {
+export function mergeResults(dirs: string[], options: MergeOptions & { warn?: (message: string) => void }): { rows: number; out: string } {
   if (dirs.length === 0) throw new XafsError('EOPTION', 'merge-results needs the output folders of the shards');
   const shards: ShardDir[] = dirs.map((d) => {
     const dir = resolve(d);
@@ -76,25 +78,48 @@ export function mergeResults(dirs: string[], options: MergeOptions): { rows: num
   if (at < total) throw new XafsError('EOPTION', `rows ${at}–${total - 1} are missing: no shard covers them; add the last shard's folder`);
   const out = resolve(options.out);
   if (shards.some((s) => s.dir === out)) throw new XafsError('EOPTION', `--out ${options.out} is one of the shard folders: merge into a new folder`);
-  if (existsSync(join(out, 'results.csv')) && !options.force) throw new XafsError('EOPTION', `${options.out} already holds results: choose another --out or pass --force`);
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'recipe.json'), shards[0]!.recipe);
-  let rows = 0;
-  for (const name of ['results.csv', 'results.jsonl']) {
-    const fd = openSync(join(out, name), 'w');
-    try {
-      writeSync(fd, firstLine(join(shards[0]!.dir, name))! + '\n');
-      rows = 0;
-      for (const s of shards) rows += appendBody(fd, join(s.dir, name), 1);
-    } finally {
-      closeSync(fd);
+  try {
+    makeDir(out);
+  } catch (e) {
+    throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
+  }
+  const lock = lockOutput(out, 'xafs merge-results', options.warn);
+  try {
+    if (existsSync(join(out, 'results.csv')) && !options.force) throw new XafsError('EOPTION', `${options.out} already holds results: choose another --out or pass --force`);
+    const remedy = 'free some space or pass --out another folder, and merge again';
+    writeFileAtomic(join(out, 'recipe.json'), shards[0]!.recipe, { remedy });
+    let rows = 0;
+    for (const name of ['results.csv', 'results.jsonl']) {
+      // whole files under a temporary name, renamed when complete
+      const path = join(out, name);
+      const tmp = tempNameFor(path);
+      try {
+        const fd = openSync(tmp, 'w');
+        try {
+          writeAll(fd, firstLine(join(shards[0]!.dir, name))! + '\n');
+          rows = 0;
+          for (const s of shards) rows += appendBody(fd, join(s.dir, name), 1);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(tmp, path);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw writeFailure(e, path, { remedy });
+      }
     }
+    for (const s of shards) {
+      const a = join(s.dir, 'arrays');
+      if (!existsSync(a)) continue;
+      try {
+        mkdirSync(join(out, 'arrays'), { recursive: true });
+        for (const f of readdirSync(a)) copyFileSync(join(a, f), join(out, 'arrays', f));
+      } catch (e) {
+        throw writeFailure(e, join(out, 'arrays'), { remedy });
+      }
+    }
+    return { rows, out };
+  } finally {
+    lock.release();
   }
-  for (const s of shards) {
-    const a = join(s.dir, 'arrays');
-    if (!existsSync(a)) continue;
-    mkdirSync(join(out, 'arrays'), { recursive: true });
-    for (const f of readdirSync(a)) copyFileSync(join(a, f), join(out, 'arrays', f));
-  }
-  return { rows, out };
 }

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { XafsError } from '../../errors.js';
+import { XafsError, type XafsErrorCode } from '../../errors.js';
 import { analyzeChunk, type PreparedAnalysis } from './analyze.js';
 import type { BatchItem } from './inputs.js';
 import type { BatchRecipe } from './recipe.js';
@@ -70,6 +70,8 @@ export class InlineExecutor implements Executor {
 interface Pending {
   resolve: (f: FormattedChunk) => void;
   reject: (e: Error) => void;
+  /** Kept (not transferred) when a time limit may have to run the chunk again. */
+  items: BatchItem[];
 }
 
 interface Slot {
@@ -78,6 +80,8 @@ interface Slot {
   pending: Map<number, Pending>;
   /** Chunks given to this worker and not yet returned. */
   load: number;
+  /** Shared with the worker: [chunk, item within it, start time (ms since epoch; 0 idle)]. */
+  progress: Float64Array;
 }
 
 /**
@@ -88,50 +92,108 @@ interface Slot {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+export interface WorkerPoolOptions {
+  /**
+   * Time limit per spectrum, s (0: none). A spectrum over it is an error row saying so: its
+   * worker is terminated and replaced, and its chunk runs again without it (the other rows are
+   * those of a run without the limit). @default 0
+   */
+  timeLimit?: number;
+}
+
 /** N worker threads; each chunk goes to the least busy one. */
 export class WorkerPool implements Executor {
   readonly slots: number;
   private workers: Slot[] = [];
   private failed: Error | null = null;
+  private script: string;
+  private limitMs: number;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
-  constructor(n: number, recipe: BatchRecipe, dir: string) {
+  constructor(
+    n: number,
+    private recipe: BatchRecipe,
+    private dir: string,
+    options: WorkerPoolOptions = {},
+  ) {
     this.slots = n;
-    const script = workerPath();
-    for (let i = 0; i < n; i++) {
-      const worker = new Worker(script, { workerData: { recipe, dir }, resourceLimits: WORKER_LIMITS });
-      const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve(), load: 0 };
-      let settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
-      slot.ready = new Promise<void>((resolve, reject) => {
-        settle = { resolve, reject };
-      });
-      slot.ready.catch(() => {});
-      worker.on('message', (msg: { ready?: boolean; fatal?: string; chunk?: number; result?: FormattedChunk }) => {
-        if (msg.chunk === undefined) {
-          if (msg.ready) settle?.resolve();
-          else settle?.reject(new XafsError('EOPTION', msg.fatal ?? 'a batch worker could not start'));
-          settle = null;
-          return;
-        }
-        const p = slot.pending.get(msg.chunk);
-        if (!p) return;
-        slot.pending.delete(msg.chunk);
-        if (msg.result) p.resolve(msg.result);
-        else p.reject(new XafsError('EINTERNAL', `worker: ${msg.fatal}`, 3));
-      });
-      // a worker that dies (before or after it is ready) fails the chunks it holds and the run
-      const die = (e: Error) => {
-        this.failed ??= e;
-        settle?.reject(e);
-        settle = null;
-        for (const p of slot.pending.values()) p.reject(e);
-        slot.pending.clear();
-      };
-      worker.on('error', (e) => die(new XafsError('EINTERNAL', `a batch worker failed: ${e.message}`, 3)));
-      worker.on('exit', (code) => {
-        if (settle || slot.pending.size > 0) die(new XafsError('EINTERNAL', `a batch worker exited (code ${code}) before finishing its chunks`, 3));
-      });
-      this.workers.push(slot);
+    this.script = workerPath();
+    this.limitMs = Math.max(0, (options.timeLimit ?? 0) * 1000);
+    for (let i = 0; i < n; i++) this.workers.push(this.start());
+    if (this.limitMs > 0) {
+      this.watchdog = setInterval(() => this.check(), Math.max(20, Math.min(1000, this.limitMs / 4)));
+      this.watchdog.unref();
     }
+  }
+
+  /** A new worker in a slot of its own (its handlers ignore it once it is replaced). */
+  private start(pending = new Map<number, Pending>()): Slot {
+    const progress = new Float64Array(new SharedArrayBuffer(24));
+    const worker = new Worker(this.script, { workerData: { recipe: this.recipe, dir: this.dir, progress: progress.buffer }, resourceLimits: WORKER_LIMITS });
+    const slot: Slot = { worker, pending, ready: Promise.resolve(), load: 0, progress };
+    let settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
+    slot.ready = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    slot.ready.catch(() => {});
+    const current = () => this.workers.includes(slot) || this.workers.length === 0;
+    worker.on('message', (msg: { ready?: boolean; fatal?: string; chunk?: number; result?: FormattedChunk; code?: XafsErrorCode; exitCode?: number }) => {
+      if (msg.chunk === undefined) {
+        if (msg.ready) settle?.resolve();
+        else settle?.reject(new XafsError('EOPTION', msg.fatal ?? 'a batch worker could not start'));
+        settle = null;
+        return;
+      }
+      const p = slot.pending.get(msg.chunk);
+      if (!p) return;
+      slot.pending.delete(msg.chunk);
+      if (msg.result) p.resolve(msg.result);
+      else if (msg.code) p.reject(new XafsError(msg.code, msg.fatal ?? '', msg.exitCode));
+      else p.reject(new XafsError('EINTERNAL', `worker: ${msg.fatal}`, 3));
+    });
+    // a worker that dies (before or after it is ready) fails the chunks it holds and the run
+    const die = (e: Error) => {
+      if (!current()) return;
+      this.failed ??= e;
+      settle?.reject(e);
+      settle = null;
+      for (const p of slot.pending.values()) p.reject(e);
+      slot.pending.clear();
+    };
+    worker.on('error', (e) => die(new XafsError('EINTERNAL', `a batch worker failed: ${e.message}`, 3)));
+    worker.on('exit', (code) => {
+      if (settle || slot.pending.size > 0) die(new XafsError('EINTERNAL', `a batch worker exited (code ${code}) before finishing its chunks`, 3));
+    });
+    return slot;
+  }
+
+  /** The watchdog: a spectrum over the time limit is left out of its chunk, which runs again on a new worker. */
+  private check(): void {
+    const now = Date.now();
+    for (let w = 0; w < this.workers.length; w++) {
+      const old = this.workers[w]!;
+      const [chunk, item, since] = old.progress as unknown as [number, number, number];
+      if (!(since > 0 && now - since > this.limitMs)) continue;
+      const stuck = old.pending.get(chunk);
+      if (!stuck) continue;
+      const it = stuck.items[item]!;
+      stuck.items[item] = { index: it.index, source: it.source, error: `${it.source}: left out: its analysis took longer than ${this.limitMs / 1000} s, the time limit per spectrum` };
+      const fresh = this.start(old.pending);
+      fresh.load = old.load;
+      this.workers[w] = fresh;
+      void old.worker.terminate();
+      for (const [c, p] of fresh.pending) void this.post(fresh, c, p.items);
+    }
+  }
+
+  private async post(slot: Slot, chunk: number, items: BatchItem[]): Promise<void> {
+    try {
+      await slot.ready;
+    } catch {
+      return; // the start failure already failed the run
+    }
+    // with a time limit the items are kept to run the chunk again: copied, not transferred
+    slot.worker.postMessage({ chunk, items }, this.limitMs > 0 ? [] : transferables(items));
   }
 
   async run(chunk: number, items: BatchItem[]): Promise<FormattedChunk> {
@@ -139,18 +201,25 @@ export class WorkerPool implements Executor {
     let best = this.workers[0]!;
     for (const w of this.workers) if (w.load < best.load) best = w;
     best.load++;
+    const slot = best;
     try {
-      await best.ready;
+      await slot.ready;
       return await new Promise<FormattedChunk>((resolve, reject) => {
-        best.pending.set(chunk, { resolve, reject });
-        best.worker.postMessage({ chunk, items }, transferables(items));
+        // the slot may have been replaced (time limit) while this chunk waited for it to be ready
+        const target = this.workers.includes(slot) ? slot : this.workers.find((w) => w.pending === slot.pending) ?? slot;
+        target.pending.set(chunk, { resolve, reject, items });
+        void this.post(target, chunk, items);
       });
     } finally {
-      best.load--;
+      const now = this.workers.find((w) => w.pending === slot.pending) ?? slot;
+      now.load--;
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    if (this.watchdog) clearInterval(this.watchdog);
+    const all = this.workers;
+    this.workers = [];
+    await Promise.all(all.map((w) => w.worker.terminate()));
   }
 }

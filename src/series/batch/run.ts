@@ -10,11 +10,19 @@
  *
  * Streaming: inputs are read a chunk at a time and at most 8 chunks per worker are in flight, so
  * memory does not grow with the length of the series.
+ *
+ * Safety (docs/robustness.md): the output folder is locked for the run (one writer); recipe.json
+ * is written atomically; a chunk that cannot be written (disk full, read-only) is cut back so the
+ * files end at the last complete row, and the run stops with exit status 1 (--resume continues).
+ * With a `signal`, spectra run in worker threads even for --jobs 1, so this thread stays free to
+ * stop: chunks in flight get STOP_GRACE_MS to finish, then the workers are terminated.
  */
-import { existsSync, openSync, readFileSync, readSync, closeSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync, closeSync, rmdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { lockOutput, type OutputLock } from '../../node/outputLock.js';
 import { prepareAnalysis, type PreparedAnalysis } from './analyze.js';
 // the per-spectrum fit, loaded with the engine in the main thread (--jobs 1, xafs watch); workers load it only when a recipe fits
 import './fitStep.js';
@@ -59,10 +67,20 @@ export interface RunBatchOptions {
   force?: boolean;
   /** Called after each chunk is written. */
   onProgress?: (p: BatchProgress) => void;
-  /** Stops after the chunks in flight (their rows are written): a later --resume continues. */
+  /**
+   * Stops after the chunks in flight (their rows are written), or STOP_GRACE_MS after the abort
+   * when they are not done by then (the workers are terminated): a later --resume continues.
+   * Given a signal, spectra always run in worker threads (the calling thread stays responsive).
+   */
   signal?: AbortSignal;
   /** Diagnostics (series analyses skipped, ...). */
   warn?: (message: string) => void;
+  /**
+   * Time limit per spectrum, s (0: none): a spectrum over it becomes an error row saying so (its
+   * worker is replaced and its chunk runs again without it). Spectra then run in worker threads.
+   * @default 0
+   */
+  timeLimit?: number;
 }
 
 export interface BatchSummary {
@@ -83,6 +101,9 @@ export interface BatchSummary {
   range: [number, number];
   jobs: number;
 }
+
+/** After a stop request, how long the chunks in flight may take to finish before the workers are terminated, ms. */
+export const STOP_GRACE_MS = 2000;
 
 export function parseShard(s: string | Shard): Shard {
   if (typeof s !== 'string') return s;
@@ -147,14 +168,37 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
   const t0 = performance.now();
   const prepared = prepareAnalysis(recipe);
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
+  const timeLimit = options.timeLimit ?? 0;
+  if (!(Number.isFinite(timeLimit) && timeLimit >= 0)) throw new XafsError('EOPTION', `timeLimit must be a number of seconds ≥ 0 (0: none), got ${timeLimit}`);
+  const poolOptions = { timeLimit };
+  const out = resolve(options.out ?? defaultOutDir(recipe));
+  // a folder this run made is removed again when the run fails before writing anything into it
+  const created = !existsSync(out);
+  const unmake = () => {
+    if (!created) return;
+    try {
+      rmdirSync(out);
+    } catch {
+      // not empty: results are in it
+    }
+  };
+  try {
+    makeDir(out);
+  } catch (e) {
+    throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
+  }
+  const lock: OutputLock = lockOutput(out, `xafs batch${options.resume ? ' --resume' : ''}${options.shard !== undefined ? ` --shard ${typeof options.shard === 'string' ? options.shard : `${options.shard.index}/${options.shard.count}`}` : ''}`, options.warn);
   // the workers start (≈0.2 s each: modules, WASM, references) while this thread opens the input
   // (a series file's line index); dropped below when there turn out to be fewer chunks than workers
-  let early: WorkerPool | null = jobs > 1 ? new WorkerPool(jobs, recipe, resolve(options.out ?? defaultOutDir(recipe))) : null;
+  let early: WorkerPool | null = null;
   let plan: Awaited<ReturnType<typeof openInputs>>;
   try {
+    early = jobs > 1 ? new WorkerPool(jobs, recipe, out, poolOptions) : null;
     plan = await openInputs(recipe.inputs, recipe.baseDir);
   } catch (e) {
     await early?.close();
+    lock.release();
+    unmake();
     throw e;
   }
   let executor: Executor | null = early;
@@ -167,7 +211,6 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
     const rowStart = Math.min(c0 * CHUNK_SIZE, total);
     const rowEnd = Math.min(c1 * CHUNK_SIZE, total);
     const nRows = rowEnd - rowStart;
-    const out = resolve(options.out ?? defaultOutDir(recipe));
     const recipeText = recipeFileText(recipe, total);
     const shardText = shard ? JSON.stringify({ shard: `${shard.index}/${shard.count}`, chunks: [c0, c1], rows: [rowStart, rowEnd] }) + '\n' : null;
     const header = resultsHeader(recipe, prepared, total);
@@ -207,13 +250,17 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
       if (existsSync(csvPath) && !options.force) {
         throw new XafsError('EOPTION', `${out} already holds results (results.csv): pass --resume to continue that run, --force to replace it, or choose another --out`);
       }
-      mkdirSync(out, { recursive: true });
-      for (const f of [csvPath, jsonlPath, shardPath]) rmSync(f, { force: true });
-      rmSync(join(out, 'arrays'), { recursive: true, force: true });
-      writeFileSync(recipePath, recipeText);
-      if (shardText) writeFileSync(shardPath, shardText);
+      try {
+        for (const f of [csvPath, jsonlPath, shardPath]) rmSync(f, { force: true });
+        rmSync(join(out, 'arrays'), { recursive: true, force: true });
+      } catch (e) {
+        throw writeFailure(e, out, { action: 'clearing', remedy: 'pass --out a folder you can write to' });
+      }
+      const remedy = 'free some space or pass --out another folder';
+      writeFileAtomic(recipePath, recipeText, { remedy });
+      if (shardText) writeFileAtomic(shardPath, shardText, { remedy });
     }
-    writer = new ResultsWriter({ dir: out, columns: prepared.columns, header, append: resuming && kept > 0 });
+    writer = new ResultsWriter({ dir: out, columns: prepared.columns, header, append: resuming && kept > 0, remedy: 'the complete rows written before are kept: free some space (or make the folder writable) and run again with --resume' });
 
     const firstChunk = c0 + kept / CHUNK_SIZE;
     const todoChunks = kept === nRows ? 0 : c1 - firstChunk;
@@ -223,7 +270,8 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
       await early.close();
       early = null;
     }
-    executor = early ?? (jobs === 1 || todoChunks <= 1 ? new InlineExecutor(prepared, out) : new WorkerPool(nWorkers, recipe, out));
+    // with a signal to obey, never compute in this thread (a slow spectrum would hold the signal back)
+    executor = early ?? ((jobs === 1 || todoChunks <= 1) && !options.signal && timeLimit === 0 ? new InlineExecutor(prepared, out) : new WorkerPool(nWorkers, recipe, out, poolOptions));
     // slack per worker, so that a worker never waits for the main thread to read its next chunk:
     // with as many workers as cores, the reading thread is descheduled at times; 8 chunks (~1 MB
     // each for 1000-point XANES) took 100 000 spectra on 2 workers from 15.1 s (3 chunks) to 13.6 s.
@@ -234,14 +282,37 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
     let analyzed = 0;
     const queue: Promise<FormattedChunk>[] = [];
     const w = writer;
-    const writeHead = async () => {
-      const f = await queue.shift()!;
-      w.appendFormatted(f);
+    // resolves STOP_GRACE_MS after the abort: chunks still in flight then are abandoned
+    let fireGiveUp: () => void = () => {};
+    const giveUp = options.signal ? new Promise<null>((r) => (fireGiveUp = () => r(null))) : null;
+    let armed = false;
+    const armGiveUp = () => {
+      if (!armed) setTimeout(fireGiveUp, STOP_GRACE_MS).unref();
+      armed = true;
+    };
+    if (options.signal?.aborted) armGiveUp();
+    options.signal?.addEventListener('abort', armGiveUp, { once: true });
+    let abandoned = false;
+    /** Writes the oldest chunk in flight; false when the run is stopping and it is not done in time. */
+    const writeHead = async (): Promise<boolean> => {
+      const f = giveUp ? await Promise.race([queue[0]!, giveUp]) : await queue[0]!;
+      if (f === null) {
+        abandoned = true;
+        return false;
+      }
+      queue.shift();
+      try {
+        w.appendFormatted(f);
+      } catch (e) {
+        if (e instanceof XafsError && e.code === 'EWRITE') throw new XafsError('EWRITE', `${e.message} (${kept + analyzed} rows kept in ${out})`, 1);
+        throw e;
+      }
       ok += f.ok;
       failed += f.failed;
       analyzed += f.rows;
       for (const x of f.failures) if (failures.length < 20) failures.push(x);
       options.onProgress?.({ done: kept + analyzed, total: nRows, ok, failed, seconds: (performance.now() - t0) / 1000, analyzed });
+      return true;
     };
     let interrupted = false;
     if (todoChunks > 0) {
@@ -254,12 +325,12 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
         queue.push(p);
         items = [];
         chunk++;
-        while (queue.length >= slack()) await writeHead();
+        while (queue.length >= slack()) if (!(await writeHead())) return;
         // let signals and worker messages in between chunks
         if (executor!.slots === 1) await new Promise<void>((r) => setImmediate(r));
       };
       for await (const item of plan.items(firstChunk * CHUNK_SIZE, rowEnd)) {
-        if (options.signal?.aborted) {
+        if (options.signal?.aborted || abandoned) {
           interrupted = true;
           break;
         }
@@ -267,9 +338,11 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
         if (item.index + 1 >= chunkEnd(chunk)) await submit();
       }
       if (!interrupted && options.signal?.aborted && chunk < c1) interrupted = true;
-      if (!interrupted && items.length > 0) await submit();
-      while (queue.length > 0) await writeHead();
+      if (!interrupted && !abandoned && items.length > 0) await submit();
+      while (queue.length > 0) if (!(await writeHead())) break;
+      if (abandoned) interrupted = true;
     }
+    options.signal?.removeEventListener('abort', armGiveUp);
     writer.close();
     writer = null;
     await executor.close();
@@ -284,5 +357,7 @@ export async function runBatch(recipe: BatchRecipe, options: RunBatchOptions = {
     writer?.close();
     await executor?.close();
     await plan.close();
+    lock.release();
+    unmake();
   }
 }

@@ -9,7 +9,7 @@
  * paths repeated); parameters listed in `perSpectrum` get one copy per spectrum (`NAME_INDEX`, the
  * series index), the others are shared by all spectra.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../node/atomicWrite.js';
 import { join } from 'node:path';
 import { XafsError } from '../../errors.js';
 import { mcrAls } from '../../xanes/mcr.js';
@@ -70,7 +70,7 @@ export async function runSeriesAnalyses(recipe: BatchRecipe, prepared: PreparedA
         components: m.components.slice(0, k).map(arr),
         warnings: m.warnings,
       };
-      writeFileSync(join(out, 'pca.json'), JSON.stringify(doc) + '\n');
+      writeFileAtomic(join(out, 'pca.json'), JSON.stringify(doc) + '\n', { exitCode: 1 });
     } catch (e) {
       if (!(e instanceof XafsError)) throw e;
       warn(`pca: ${e.message}`);
@@ -91,7 +91,7 @@ export async function runSeriesAnalyses(recipe: BatchRecipe, prepared: PreparedA
         concentrations: m.concentrations.map((c, i) => ({ source: m.sources[i], values: arr(c) })),
         warnings: m.warnings,
       };
-      writeFileSync(join(out, 'mcr.json'), JSON.stringify(doc) + '\n');
+      writeFileAtomic(join(out, 'mcr.json'), JSON.stringify(doc) + '\n', { exitCode: 1 });
     } catch (e) {
       if (!(e instanceof XafsError)) throw e;
       warn(`mcr: ${e.message}`);
@@ -137,5 +137,5 @@ function globalFit(recipe: BatchRecipe, chis: { index: number; source: string; k
     datasets: res.datasets.map((d) => ({ file: d.file, rfactor: d.rfactor })),
     warnings: [...warnings, ...res.warnings],
   };
-  writeFileSync(join(out, 'globalfit.json'), JSON.stringify(doc) + '\n');
+  writeFileAtomic(join(out, 'globalfit.json'), JSON.stringify(doc) + '\n', { exitCode: 1 });
 }

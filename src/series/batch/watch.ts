@@ -14,8 +14,15 @@
  * - Order: files already in DIR first, by name (the batch order), then new files in order of
  *   arrival (first seen; ties by name). fs.watch wakes the loop at once; a poll every `interval`
  *   ms covers file systems where fs.watch says nothing (NFS, some containers).
- * - Restart resumes: files whose source is already in the table are skipped, and row indices
- *   continue after the table's last row.
+ * - Files that change after they were analysed (a writer that paused longer than `settle`, a
+ *   scan rewritten in place) are analysed again once they are complete again: the new row (a
+ *   later index, the same source) supersedes the earlier one, and its message says so ("re-analysed:
+ *   ..."). A file that changed while it was being read gets a message saying so, and is analysed
+ *   again when it stops changing. The size and modification time each row was made from are kept
+ *   in OUT/watch-files.jsonl, so a restart re-analyses files that changed while nothing watched.
+ * - Restart resumes: files whose source is already in the table (and that did not change since)
+ *   are skipped, and row indices continue after the table's last row.
+ * - One writer: the output folder is locked while watching (docs/robustness.md).
  * - `average: N` (N ≥ 2): after each successful scan, the last N successful scans are merged
  *   (mergeGroups: Larch merge_groups, on the first scan's energy grid) and the mean is analyzed
  *   with the same recipe: its row goes to OUT/average/results.csv (source `mean(first..last)`)
@@ -25,11 +32,14 @@
  * - Scans are analyzed one at a time in this thread: a beamline's rate (tens of files per second)
  *   is far below what one core does for the usual recipes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch as fsWatch, writeFileSync, type FSWatcher } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
+import { lockOutput } from '../../node/outputLock.js';
 import { mergeGroups } from '../merge.js';
 import { analyzeSpectrum, newFitState, prepareAnalysis, type BatchRow } from './analyze.js';
+import { isLink, unreadableReason } from '../../xanes/inputs.js';
 import { readItem, type BatchItem } from './inputs.js';
 import { defaultOutDir, recipeEcho, type BatchRecipe } from './recipe.js';
 import { xafsVersion } from './run.js';
@@ -101,6 +111,29 @@ function tableState(path: string): { sources: Set<string>; rows: number } {
   return { sources, rows };
 }
 
+/** What each row was made from: source → size (bytes), mtime (ms) and row index (the last line per source wins). */
+interface Analysed {
+  size: number;
+  mtime: number;
+  row: number;
+}
+
+const FILES_LOG = 'watch-files.jsonl';
+
+function readFilesLog(path: string): Map<string, Analysed> {
+  const m = new Map<string, Analysed>();
+  if (!existsSync(path)) return m;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const o = JSON.parse(line) as { source?: unknown; size?: unknown; mtime?: unknown; row?: unknown };
+      if (typeof o.source === 'string' && typeof o.size === 'number' && typeof o.mtime === 'number' && typeof o.row === 'number') m.set(o.source, { size: o.size, mtime: o.mtime, row: o.row });
+    } catch {
+      // a line cut by a kill: that file is checked again
+    }
+  }
+  return m;
+}
+
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(10) : 'nan';
 }
@@ -110,30 +143,50 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
   const t0 = performance.now();
   const folder = resolve(dir);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new XafsError('ENOENT', `folder not found: ${dir} (the folder to watch)`);
-  const interval = options.interval ?? 1000;
-  const settle = options.settle ?? interval;
   const average = options.average ?? 0;
   if (!Number.isInteger(average) || average < 0 || average === 1) {
     throw new XafsError('EOPTION', `--average must be a whole number ≥ 2 (scans per running average), got ${average}`);
   }
   const prepared = prepareAnalysis(recipe);
   const out = resolve(options.out ?? defaultOutDir(recipe));
-  mkdirSync(out, { recursive: true });
+  try {
+    makeDir(out);
+  } catch (e) {
+    throw writeFailure(e, out, { action: 'creating', remedy: 'pass --out a folder you can write to' });
+  }
+  const lock = lockOutput(out, 'xafs watch', options.warn);
+  try {
+    return await watchLocked(folder, dir, recipe, prepared, out, options, t0);
+  } finally {
+    lock.release();
+  }
+}
+
+async function watchLocked(folder: string, dir: string, recipe: BatchRecipe, prepared: ReturnType<typeof prepareAnalysis>, out: string, options: WatchOptions, t0: number): Promise<WatchSummary> {
+  const interval = options.interval ?? 1000;
+  const settle = options.settle ?? interval;
+  const average = options.average ?? 0;
   const columns = ['index', 'source', 'status', 'message', ...prepared.columns];
   const header = (kind: string) => ({ xafs: xafsVersion(), watch: kind, columns, recipe: recipeEcho(recipe) });
   const state = tableState(join(out, 'results.jsonl'));
-  const writer = new ResultsWriter({ dir: out, columns: prepared.columns, header: header('scans'), append: true });
+  const remedy = 'the rows written before are kept: free some space (or make the folder writable) and start xafs watch again';
+  const writer = new ResultsWriter({ dir: out, columns: prepared.columns, header: header('scans'), append: true, remedy });
+  const filesLog = join(out, FILES_LOG);
+  /** Files with a row: what the row was made from (size -1: from a table without watch-files.jsonl, not checked). */
+  const analysed = new Map<string, Analysed>();
+  const logged = readFilesLog(filesLog);
+  for (const src of state.sources) analysed.set(src, logged.get(src) ?? { size: -1, mtime: -1, row: -1 });
   let avgWriter: ResultsWriter | null = null;
   let avgIndex = 0;
   if (average > 0) {
     const avgDir = join(out, 'average');
     avgIndex = tableState(join(avgDir, 'results.jsonl')).rows;
-    avgWriter = new ResultsWriter({ dir: avgDir, columns: prepared.columns, header: header(`average of ${average}`), append: true });
+    avgWriter = new ResultsWriter({ dir: avgDir, columns: prepared.columns, header: header(`average of ${average}`), append: true, remedy });
   }
   const accept = watchFilter(recipe);
   const summary: WatchSummary = { processed: 0, ok: 0, failed: 0, skipped: 0, averages: 0, out, seconds: 0 };
   let next = state.rows;
-  const done = new Set<string>(state.sources);
+  const warned = new Set<string>();
   const fitState = newFitState();
   const avgFitState = newFitState();
   const window: { energy: Float64Array; mu: Float64Array; source: string }[] = [];
@@ -143,8 +196,18 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
   let order = 0;
   const skippedNames = new Set<string>();
 
+  const statOf = (file: string): { size: number; mtime: number } | null => {
+    try {
+      const st = statSync(file);
+      return { size: st.size, mtime: st.mtimeMs };
+    } catch {
+      return null;
+    }
+  };
+
   const processFile = (name: string): void => {
     const file = join(folder, name);
+    const before = statOf(file);
     let item: BatchItem = { index: next, source: name, file };
     try {
       const s = readItem(file, { mu: recipe.mu, energy: recipe.energy });
@@ -153,9 +216,21 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
       // analyzeSpectrum reads it again and words the error as the batch does
     }
     const row = analyzeSpectrum(prepared, item, fitState);
+    const after = statOf(file);
+    const notes: string[] = [];
+    const prev = analysed.get(name);
+    if (prev && prev.row >= 0) notes.push(`re-analysed: the file changed after row ${prev.row} was made from it (${prev.size} → ${before?.size ?? '?'} bytes); this row supersedes row ${prev.row}`);
+    if (!before || !after || before.size !== after.size || before.mtime !== after.mtime) notes.push('the file changed while it was read (still being written?): it is analysed again once it stops changing');
+    if (notes.length) row.message = [row.message, ...notes].filter((m) => m !== '').join('; ');
     writer.appendRows([row]);
+    const made = { size: before?.size ?? -2, mtime: before?.mtime ?? -2, row: next };
+    analysed.set(name, made);
+    try {
+      appendFileSync(filesLog, JSON.stringify({ source: name, ...made }) + '\n');
+    } catch (e) {
+      throw writeFailure(e, filesLog, { exitCode: 1, remedy });
+    }
     next++;
-    done.add(name);
     summary.processed++;
     if (row.status === 'ok') summary.ok++;
     else summary.failed++;
@@ -175,7 +250,7 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
       const stem = `mean_${String(avgIndex).padStart(6, '0')}.dat`;
       let text = `# ${source}: mean of ${window.length} scans (xafs watch --average ${average}, Larch merge_groups)\n# scans: ${window.map((w) => w.source).join(' ')}\n# energy mu mu_std\n`;
       for (let i = 0; i < m.energy.length; i++) text += `${fmt(m.energy[i]!)} ${fmt(m.mu[i]!)} ${fmt(m.muStd[i]!)}\n`;
-      writeFileSync(join(out, 'average', stem), text);
+      writeFileAtomic(join(out, 'average', stem), text, { exitCode: 1, remedy });
       avgRow = analyzeSpectrum(prepared, { index: avgIndex, source, energy: m.energy, mu: m.mu }, avgFitState);
     } catch (e) {
       avgRow = analyzeSpectrum(prepared, { index: avgIndex, source, error: e instanceof Error ? e.message : String(e) }, avgFitState);
@@ -199,8 +274,11 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
     const ready: { name: string; order: number }[] = [];
     let pending = 0;
     for (const name of names) {
-      if (done.has(name) || !accept(name)) {
-        if (done.has(name) && state.sources.has(name) && !skippedNames.has(name)) {
+      if (!accept(name)) continue;
+      const prev = analysed.get(name);
+      if (prev && prev.size === -1) {
+        // in a table made without watch-files.jsonl: not checked for changes
+        if (state.sources.has(name) && !skippedNames.has(name)) {
           skippedNames.add(name);
           summary.skipped++;
         }
@@ -209,13 +287,26 @@ export async function watchFolder(dir: string, recipe: BatchRecipe, options: Wat
       let st;
       try {
         st = statSync(join(folder, name));
-      } catch {
-        continue; // renamed or deleted since the listing
+      } catch (e) {
+        // a dangling or looping link, or no permission: said once; a file renamed or deleted since the listing: nothing to say
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' || isLink(join(folder, name))) {
+          if (!warned.has(name)) options.warn?.(`${join(dir, name)}: skipped: ${unreadableReason(join(folder, name), e)}`);
+          warned.add(name);
+        }
+        continue;
       }
       if (!st.isFile()) continue;
-      const before = seen.get(name);
       const size = st.size;
       const mtime = st.mtimeMs;
+      if (prev && prev.size === size && prev.mtime === mtime) {
+        if (state.sources.has(name) && prev.row < state.rows && !skippedNames.has(name)) {
+          skippedNames.add(name);
+          summary.skipped++;
+        }
+        continue;
+      }
+      const before = seen.get(name);
       if (!before) {
         const entry = { size, mtime, at: now, order: order++ };
         seen.set(name, entry);

@@ -9,12 +9,17 @@
  * value read back is the double that was computed, and equal runs give equal bytes. Empty CSV
  * cells and JSON null are values that do not exist (a method that found no edge, an error row).
  *
+ * A chunk that cannot be written whole (disk full, read-only file system) is cut back: both files
+ * are truncated to their length before the chunk, so they always end with a complete row, and the
+ * write fails with an XafsError (EWRITE) saying why (docs/robustness.md).
+ *
  * The JSON lines file starts with one header line `{"xafs": VERSION, "total": N, "columns": [...],
  * "recipe": {...}}`; every other line is a row `{"index", "source", "status", "message", <column>: value}`.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XafsError } from '../../errors.js';
+import { makeDir, writeFailure, writeFileAtomic } from '../../node/atomicWrite.js';
 import type { BatchRow } from './analyze.js';
 
 /** A chunk's rows as text, ready to append. */
@@ -95,7 +100,11 @@ export function writeRowArrays(dir: string, rows: readonly BatchRow[]): void {
   for (const r of rows) {
     if (!r.arrays) continue;
     if (!made) {
-      mkdirSync(join(dir, 'arrays'), { recursive: true });
+      try {
+        mkdirSync(join(dir, 'arrays'), { recursive: true });
+      } catch (e) {
+        throw writeFailure(e, join(dir, 'arrays'), { action: 'creating', exitCode: 1 });
+      }
       made = true;
     }
     for (const a of r.arrays) {
@@ -106,7 +115,7 @@ export function writeRowArrays(dir: string, rows: readonly BatchRow[]): void {
         for (let j = 1; j < a.columns.length; j++) s += ' ' + String(a.columns[j]![i]);
         s += '\n';
       }
-      writeFileSync(join(dir, 'arrays', `${String(r.index).padStart(6, '0')}.${a.name}.dat`), s);
+      writeFileAtomic(join(dir, 'arrays', `${String(r.index).padStart(6, '0')}.${a.name}.dat`), s, { exitCode: 1 });
     }
   }
 }
@@ -123,6 +132,8 @@ export interface ResultsWriterOptions {
    * equal these. @default false (the files are created anew)
    */
   append?: boolean;
+  /** What to do when a chunk cannot be written, appended to the message. @default free space and run again */
+  remedy?: string;
 }
 
 /** Counts the complete lines of a file and the byte offset after each of the first `keep` ones. */
@@ -183,31 +194,77 @@ export class ResultsWriter {
   private csvFd: number;
   private jsonlFd: number;
   private keys: string[];
+  /** Bytes of complete rows in each file (a failed chunk is cut back to these). */
+  private csvSize = 0;
+  private jsonlSize = 0;
+  private remedy: string | undefined;
 
   constructor(options: ResultsWriterOptions) {
     this.dir = options.dir;
     this.columns = options.columns;
     this.keys = jsonKeys(options.columns);
-    mkdirSync(options.dir, { recursive: true });
+    this.remedy = options.remedy;
     this.csvPath = join(options.dir, 'results.csv');
     this.jsonlPath = join(options.dir, 'results.jsonl');
     const csvHead = csvHeader(options.columns);
     const jsonHead = jsonlHeader(options.header);
-    if (options.append && existsSync(this.csvPath) && existsSync(this.jsonlPath)) {
-      const c = firstLine(this.csvPath);
-      const j = firstLine(this.jsonlPath);
-      if (c !== null && c + '\n' !== csvHead) throw new XafsError('EOPTION', `${this.csvPath}: its columns (${c}) differ from this recipe's (${csvHead.trim()}): write to another folder`);
-      if (j !== null && j + '\n' !== jsonHead) throw new XafsError('EOPTION', `${this.jsonlPath}: its header (recipe and version) differs from this run's: write to another folder`);
-      this.csvFd = openSync(this.csvPath, 'a');
-      this.jsonlFd = openSync(this.jsonlPath, 'a');
-      if (c === null) writeSync(this.csvFd, csvHead);
-      if (j === null) writeSync(this.jsonlFd, jsonHead);
-    } else {
-      this.csvFd = openSync(this.csvPath, 'w');
-      this.jsonlFd = openSync(this.jsonlPath, 'w');
-      writeSync(this.csvFd, csvHead);
-      writeSync(this.jsonlFd, jsonHead);
+    let fd = -1;
+    let at = options.dir;
+    // a folder or file that cannot be written at the start: a bad output folder (exit 2)
+    const fail = (e: unknown) => writeFailure(e, at, { remedy: 'pass --out a folder you can write to' });
+    try {
+      makeDir(options.dir);
+      if (options.append && existsSync(this.csvPath) && existsSync(this.jsonlPath)) {
+        const c = firstLine(this.csvPath);
+        const j = firstLine(this.jsonlPath);
+        if (c !== null && c + '\n' !== csvHead) throw new XafsError('EOPTION', `${this.csvPath}: its columns (${c}) differ from this recipe's (${csvHead.trim()}): write to another folder`);
+        if (j !== null && j + '\n' !== jsonHead) throw new XafsError('EOPTION', `${this.jsonlPath}: its header (recipe and version) differs from this run's: write to another folder`);
+        // a row cut by a kill or a full disk is not complete: the files continue after the last newline
+        const cs = scanLines(this.csvPath);
+        const js = scanLines(this.jsonlPath);
+        at = this.csvPath;
+        fd = this.csvFd = openSync(this.csvPath, 'r+');
+        at = this.jsonlPath;
+        this.jsonlFd = openSync(this.jsonlPath, 'r+');
+        this.csvSize = cs.ends[cs.lines - 1] ?? 0;
+        this.jsonlSize = js.ends[js.lines - 1] ?? 0;
+        at = this.csvPath;
+        if (this.csvSize < cs.size) ftruncateSync(this.csvFd, this.csvSize);
+        at = this.jsonlPath;
+        if (this.jsonlSize < js.size) ftruncateSync(this.jsonlFd, this.jsonlSize);
+        if (c === null) this.put(this.csvFd, this.csvPath, csvHead, 'csv', 2);
+        if (j === null) this.put(this.jsonlFd, this.jsonlPath, jsonHead, 'jsonl', 2);
+      } else {
+        at = this.csvPath;
+        fd = this.csvFd = openSync(this.csvPath, 'w');
+        at = this.jsonlPath;
+        this.jsonlFd = openSync(this.jsonlPath, 'w');
+        this.put(this.csvFd, this.csvPath, csvHead, 'csv', 2);
+        this.put(this.jsonlFd, this.jsonlPath, jsonHead, 'jsonl', 2);
+      }
+    } catch (e) {
+      if (fd >= 0) closeSync(fd);
+      throw fail(e);
     }
+  }
+
+  /** Writes `text` at the end of the complete rows of one file; on failure cuts the file back and throws. */
+  private put(fd: number, path: string, text: string, which: 'csv' | 'jsonl', exitCode: number): void {
+    const at = which === 'csv' ? this.csvSize : this.jsonlSize;
+    const buf = Buffer.from(text, 'utf8');
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSyncAt(fd, buf, off, at + off);
+    } catch (e) {
+      try {
+        ftruncateSync(fd, at);
+      } catch {
+        // a file system that turned read-only: --resume cuts the torn row instead
+      }
+      throw writeFailure(e, path, { exitCode, remedy: this.remedy });
+    }
+    if (which === 'csv') this.csvSize += buf.length;
+    else this.jsonlSize += buf.length;
   }
 
   /** Formats and appends rows (and their arrays). */
@@ -220,14 +277,31 @@ export class ResultsWriter {
 
   /** Appends a chunk formatted elsewhere (a worker). */
   appendFormatted(f: Pick<FormattedChunk, 'csv' | 'jsonl'>): void {
-    if (f.csv.length > 0) writeSync(this.csvFd, f.csv);
-    if (f.jsonl.length > 0) writeSync(this.jsonlFd, f.jsonl);
+    const csvBefore = this.csvSize;
+    if (f.csv.length > 0) this.put(this.csvFd, this.csvPath, f.csv, 'csv', 1);
+    try {
+      if (f.jsonl.length > 0) this.put(this.jsonlFd, this.jsonlPath, f.jsonl, 'jsonl', 1);
+    } catch (e) {
+      // the two files hold the same rows: the chunk goes from the CSV too
+      try {
+        ftruncateSync(this.csvFd, csvBefore);
+        this.csvSize = csvBefore;
+      } catch {
+        // as in put
+      }
+      throw e;
+    }
   }
 
   close(): void {
     closeSync(this.csvFd);
     closeSync(this.jsonlFd);
   }
+}
+
+/** writeSync at a position (positional writes: the cut-back size is where the next chunk goes). */
+function writeSyncAt(fd: number, buf: Buffer, off: number, position: number): number {
+  return writeSync(fd, buf, off, buf.length - off, position);
 }
 
 /** Truncates a file to `size` bytes. */

@@ -119,6 +119,49 @@ describe('xafs watch', () => {
     ]);
   });
 
+  it('a file that grows again after it was analysed (a writer paused longer than settle) is analysed again; the newer row supersedes, also after a restart', async () => {
+    const { root, scans, recipe } = setup();
+    const r = loadBatchRecipe(recipe);
+    const text = scanText(2);
+    const cut = text.indexOf('\n', text.length >> 1) + 1;
+    const file = join(scans, 'fe_2.xdi');
+    writeFileSync(file, text.slice(0, cut));
+    const ac = new AbortController();
+    const out = join(root, 'out');
+    const seen: string[] = [];
+    const running = watchFolder(scans, r, { out, interval: 20, settle: 60, signal: ac.signal, onRow: (row) => seen.push(row.source) });
+    await until(() => seen.length === 1, 'the first half');
+    appendFileSync(file, text.slice(cut));
+    await until(() => seen.length === 2, 'the completed file');
+    ac.abort();
+    expect(await running).toMatchObject({ processed: 2 });
+    // the reference: the complete file, analysed once in a fresh folder
+    const fresh = join(root, 'fresh');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, 'fe_2.xdi'), text);
+    await watchFolder(fresh, r, { once: true, out: join(root, 'ref'), interval: 20 });
+    const ref = rows(join(root, 'ref'))[0]!;
+    const got = rows(out);
+    expect(got.map((c) => c.slice(0, 2))).toEqual([
+      ['0', 'fe_2.xdi'],
+      ['1', 'fe_2.xdi'],
+    ]);
+    expect(got[1]![2]).toBe('ok');
+    expect(got[1]![3]).toBe(`re-analysed: the file changed after row 0 was made from it (${Buffer.byteLength(text.slice(0, cut))} → ${Buffer.byteLength(text)} bytes); this row supersedes row 0`);
+    expect(got[1]!.slice(4)).toEqual(ref.slice(4));
+    expect(got[0]!.slice(4)).not.toEqual(ref.slice(4)); // the half file gave other numbers (or none)
+
+    // rewritten while nothing watched: a restart analyses it again (watch-files.jsonl), the unchanged one is skipped
+    writeFileSync(join(scans, 'fe_3.xdi'), scanText(3));
+    await watchFolder(scans, r, { once: true, out, interval: 20 });
+    writeFileSync(file, scanText(4));
+    const again = await watchFolder(scans, r, { once: true, out, interval: 20 });
+    expect(again).toMatchObject({ processed: 1, skipped: 1 });
+    const last = rows(out).at(-1)!;
+    expect(last.slice(0, 3)).toEqual(['3', 'fe_2.xdi', 'ok']);
+    expect(last[3]).toMatch(/^re-analysed: the file changed after row 1 was made from it \(\d+ → \d+ bytes\); this row supersedes row 1$/);
+  });
+
   it('--average 2 writes the mean of the last two good scans, a bad file recorded and left out', async () => {
     const { root, scans, recipe } = setup();
     writeFileSync(join(scans, 'fe_0.xdi'), scanText(0));
