@@ -28,12 +28,42 @@ export function parseJsonText(text: string, file: string, what: string): unknown
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const pos = /at position (\d+)/.exec(msg);
-    const lc = /\(line (\d+) column (\d+)\)/.exec(msg);
-    const where = lc ? `line ${lc[1]}, column ${lc[2]}` : pos ? (({ line, column }) => `line ${line}, column ${column}`)(lineColumn(text, Number(pos[1]))) : text.trim() === '' ? 'the file is empty' : 'at the end';
-    const problem = msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+    const offset = errorOffset(text, msg);
+    const where = text.trim() === '' ? 'the file is empty' : (({ line, column }) => `line ${line}, column ${column}`)(lineColumn(text, offset));
+    // the problem without Node's position or its quote of the text
+    const problem = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/^Unexpected end of JSON input$/, 'the text ends too early');
     throw new XafsError('EFORMAT', `${file} is not valid JSON (${where}: ${problem}); ${what}`);
   }
+}
+
+/**
+ * Where JSON.parse failed, 0-based: the position in its message, else the shortest prefix of the
+ * text whose error is not "the text ends too early" (found by bisection: such an error, once
+ * there, stays in every longer prefix).
+ */
+function errorOffset(text: string, message: string): number {
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const failsInside = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      if (/end of JSON input/.test(m)) return false;
+      const at = /at position (\d+)/.exec(m);
+      return !(at && Number(at[1]) >= n);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  if (!failsInside(hi)) return text.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
 }
 
 /** YAML (core schema) with the first error or unresolved tag as "FILE line L, column C: PROBLEM". */
