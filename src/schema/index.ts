@@ -24,3 +24,4 @@ export function recipeJsonSchemas(): Record<string, Record<string, unknown>> {
     'batch-recipe.schema.json': document('xafs batch recipe', BATCH_RECIPE),
   };
 }
+export { recipeReference } from './reference.js';

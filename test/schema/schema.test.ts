@@ -2,7 +2,7 @@
 // validator reads it with one did-you-mean, and the CLI's number options take their ranges from it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTOBK_BATCH, AUTOBK_FIT, BATCH_RECIPE, didYouMean, editDistance, FIT_RECIPE, numberRule, Q, recipeJsonSchemas, TRANSFORM, validate, type Field } from '../../src/schema/index.js';
+import { AUTOBK_BATCH, AUTOBK_FIT, BATCH_RECIPE, didYouMean, editDistance, FIT_RECIPE, numberRule, Q, recipeJsonSchemas, recipeReference, TRANSFORM, validate, type Field } from '../../src/schema/index.js';
 import { parseBatchRecipe } from '../../src/series/batch/recipe.js';
 import { expectRefused, CU, xafs } from '../cli/helpers.js';
 
@@ -26,6 +26,12 @@ describe('published JSON Schemas', () => {
   }
 
   it('the package ships the schemas folder', () => expect(pkg.files).toContain('schemas'));
+
+  it('docs/recipes.md holds the key reference generated from the same description', () => {
+    const page = readFileSync(new URL('../../docs/recipes.md', import.meta.url), 'utf8');
+    expect(page).toContain(recipeReference());
+    expect(recipeReference()).toContain("| `rbkg` | a number above 0 and at most 10 (Å) | `1` |");
+  });
 
   it('a range in the description is the range in the JSON Schema', () => {
     const fit = recipeJsonSchemas()['fit-recipe.schema.json'] as any;
