@@ -286,6 +286,8 @@ function checkCell(cell: CifStructure['cell'], where: string): void {
 
 /** Smallest V/(a·b·c) a cell may have (see checkCell). */
 const MIN_CELL_VOLUME_FRACTION = 0.01;
+/** Most site images (sites × symmetry operations) expanded into the cell. */
+const MAX_SITE_IMAGES = 100_000;
 /** Most lattice-image candidates examined for one cluster (cells × atoms per cell). */
 const MAX_IMAGES = 5_000_000;
 
@@ -333,7 +335,11 @@ export function readCifCluster(file: string | TextSource, absorber: string, rmax
     notes.push(`${path} has ${candidates.length} inequivalent ${absEl} sites (${candidates.map((s) => s.label).join(', ')}): the absorber is ${chosen.label}; choose another with --site`);
   }
 
-  // expand the asymmetric unit into the cell, de-duplicating images closer than 0.01 Å
+  // expand the asymmetric unit into the cell, de-duplicating images closer than 0.01 Å: bounded
+  // first (the de-duplication compares each image with the site's others)
+  if (cif.sites.length * cif.ops.length > MAX_SITE_IMAGES) {
+    throw new XafsError('EOPTION', `${path}: ${cif.sites.length} sites × ${cif.ops.length} symmetry operations, more than the ${MAX_SITE_IMAGES} site images this reads (a unit cell FEFF can use holds far fewer atoms): use a smaller structure or an XYZ cluster`);
+  }
   const vec = cellVectors(cif.cell);
   const cart = (f: number[]): [number, number, number] => [0, 1, 2].map((d) => f[0]! * vec[0]![d]! + f[1]! * vec[1]![d]! + f[2]! * vec[2]![d]!) as [number, number, number];
   const cellAtoms: { label: string; element: string; f: number[] }[] = [];

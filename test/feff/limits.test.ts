@@ -43,6 +43,15 @@ describe('CIF cells are checked before the cluster is expanded', () => {
     expectRefused(await xafs('feff', q, '--absorber', 'Cu', '--inp-only'), `xafs: ${q} (data_Cu_fcc): _cell_angle_alpha is 180°, outside (0°, 180°); give the cell angles in degrees\n`);
   });
 
+  it('a CIF of 1000 sites × 192 symmetry operations is refused before the expansion', () => {
+    const ops = Array.from({ length: 192 }, (_, i) => `'x+${i}/192,y,z'`).join('\n');
+    const sites = Array.from({ length: 1000 }, (_, i) => `Cu${i} Cu ${(i / 1000).toFixed(4)} 0.5 0.5`).join('\n');
+    const p = file('many.cif', `data_many\n_cell_length_a 100\n_cell_length_b 100\n_cell_length_c 100\nloop_\n_space_group_symop_operation_xyz\n${ops}\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n${sites}\n`);
+    expect(message(() => feffInpText({ kind: 'cif', file: p, absorber: 'Cu', rmax: 5 }))).toBe(
+      `${p}: 1000 sites × 192 symmetry operations, more than the 100000 site images this reads (a unit cell FEFF can use holds far fewer atoms): use a smaller structure or an XYZ cluster`,
+    );
+  });
+
   it('a cell too small for rmax: refused from the expected atom count (4·(4/3)π·5³/0.8³ ≈ 4091), before expanding', () => {
     const p = cif('small.cif', (t) => t.replace(/^_cell_length_([abc]) .*$/gm, '_cell_length_$1 0.8'));
     expect(message(() => feffInpText({ kind: 'cif', file: p, absorber: 'Cu', rmax: 5 }))).toBe(
