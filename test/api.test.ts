@@ -96,7 +96,7 @@ describe('the public API', () => {
       'truncate',
     ]);
     const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './fit', './xanes', './series', './batch', './plot', './feff', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './fit', './xanes', './series', './batch', './plot', './feff', './package.json', './schemas/fit-recipe.schema.json', './schemas/batch-recipe.schema.json']);
   });
 
   test('the batch engine, figures and FEFF have their own entry points: xafs/batch, xafs/plot, xafs/feff', async () => {

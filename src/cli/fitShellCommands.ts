@@ -2,6 +2,8 @@
 // that `xafs --version` stays fast.
 import { Option, type Command } from 'commander';
 import { parseNumber, type Io, type NumberRule } from './program.js';
+import { Q } from '../schema/quantities.js';
+import { numberRule } from '../schema/validate.js';
 
 const WINDOWS = ['hanning', 'fhanning', 'gaussian', 'kaiser', 'parzen', 'welch', 'sine', 'bessel'];
 
@@ -31,12 +33,12 @@ export function register(program: Command, io: Io): void {
     .option('--feff', 'run FEFF (feff8l) on a cluster of these shells instead of using the path library (needs Debian\'s feff85exafs)')
     .option('--mu <expr>', "μ(E) from columns, e.g. 'ln(i0/itrans)', 'ifluor/i0' (default: a mu column, else the only transmission or fluorescence choice the columns leave)")
     .option('--energy <expr>', 'energy column or expression, eV (default: the column labelled energy, else the first)');
-  addNum('--rbkg <Å>', 'background R cut-off of autobk for μ(E), Å (default 0.8; autobk k-weight 1)', { above: 0 });
+  addNum('--rbkg <Å>', 'background R cut-off of autobk for μ(E), Å (default 0.8; autobk k-weight 1)', numberRule(Q.rbkg));
   cmd.optionsGroup('Transform and fit range:');
-  addNum('--kmin <Å⁻¹>', 'k range start, Å⁻¹ (default 3)', { min: 0 });
-  addNum('--kmax <Å⁻¹>', 'k range end, Å⁻¹ (default: the end of the data − 0.5, at most 12)', { above: 0 });
+  addNum('--kmin <Å⁻¹>', 'k range start, Å⁻¹ (default 3)', numberRule(Q.kmin));
+  addNum('--kmax <Å⁻¹>', 'k range end, Å⁻¹ (default: the end of the data − 0.5, at most 12)', numberRule(Q.kmax));
   cmd.addOption(new Option('--kweight <w>', 'k-weight: one, or several (repeat or comma-separated: 1,2,3) fitted together (default 2)').argParser(kweights));
-  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹ (default 1)', { min: 0 });
+  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹ (default 1)', numberRule(Q.dk));
   cmd.addOption(new Option('--window <name>', 'k window (default hanning)').choices(WINDOWS));
   addNum('--rmin <Å>', 'R range start, Å (default: shortest shell − 0.65, at least 1)', { min: 0 });
   addNum('--rmax <Å>', 'R range end, Å (default: longest shell + 0.6)', { above: 0 });

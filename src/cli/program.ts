@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { PRE_EDGE, Q } from '../schema/quantities.js';
+import { numberRule } from '../schema/validate.js';
 import { registerXanesCommands } from './xanesCommands.js';
 
 /** Everything a command writes goes through here, so tests can capture it in-process. */
@@ -25,7 +27,7 @@ export class ExitStatus extends Error {
   }
 }
 
-/** What a number option accepts beyond "finite": whole numbers, bounds. */
+/** What a number option accepts beyond "finite": whole numbers, bounds (src/schema numberRule gives a recipe key's). */
 export interface NumberRule {
   integer?: boolean;
   /** Smallest value allowed (inclusive). */
@@ -34,6 +36,19 @@ export interface NumberRule {
   max?: number;
   /** Values must be above this (exclusive). */
   above?: number;
+  /** Values must be below this (exclusive). */
+  below?: number;
+}
+
+/** A rule's range in words: " from 0 to 5", " > 0 and ≤ 10", " ≥ 0". */
+function ruleRange(rule: NumberRule): string {
+  if (rule.min !== undefined && rule.max !== undefined) return ` from ${rule.min} to ${rule.max}`;
+  const parts: string[] = [];
+  if (rule.min !== undefined) parts.push(`≥ ${rule.min}`);
+  if (rule.above !== undefined) parts.push(`> ${rule.above}`);
+  if (rule.max !== undefined) parts.push(`≤ ${rule.max}`);
+  if (rule.below !== undefined) parts.push(`< ${rule.below}`);
+  return parts.length ? ` ${parts.join(' and ')}` : '';
 }
 
 /**
@@ -47,9 +62,9 @@ export function parseNumber(name: string, rule: NumberRule, fail: (message: stri
     if (v.trim() === '' || !Number.isFinite(x) || (rule.integer && !Number.isInteger(x))) {
       fail(`error: option '${name}' expects ${what}, got '${v}'`);
     }
-    const range = rule.min !== undefined && rule.max !== undefined ? ` from ${rule.min} to ${rule.max}` : rule.min !== undefined ? ` ≥ ${rule.min}` : ` ≤ ${rule.max}`;
-    if ((rule.min !== undefined && x < rule.min) || (rule.max !== undefined && x > rule.max)) fail(`error: option '${name}' expects ${what}${range}, got '${v}'`);
-    if (rule.above !== undefined && !(x > rule.above)) fail(`error: option '${name}' expects ${what} > ${rule.above}, got '${v}'`);
+    if ((rule.min !== undefined && x < rule.min) || (rule.max !== undefined && x > rule.max) || (rule.above !== undefined && !(x > rule.above)) || (rule.below !== undefined && !(x < rule.below))) {
+      fail(`error: option '${name}' expects ${what}${ruleRange(rule)}, got '${v}'`);
+    }
     return x;
   };
 }
@@ -57,27 +72,27 @@ export function parseNumber(name: string, rule: NumberRule, fail: (message: stri
 /** Adds one number option through parseNumber (each command binds its own `fail`). */
 export type AddNumber = (flags: string, desc: string, rule?: NumberRule) => void;
 
-/** The pre_edge ranges every command that normalizes μ(E) takes (process, wavelet, edge, lcf). */
+/** The pre_edge ranges every command that normalizes μ(E) takes (process, wavelet, edge, lcf); ranges from the recipe schema. */
 export function addPreEdgeOptions(addNum: AddNumber): void {
-  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)');
-  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))');
-  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))');
-  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)');
-  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', { integer: true, min: 0, max: 5 });
+  addNum('--pre1 <eV>', 'pre-edge range start, eV relative to e0 (default: Larch rule)', numberRule(PRE_EDGE.properties.pre1!));
+  addNum('--pre2 <eV>', 'pre-edge range end, eV relative to e0 (default: 5·round(pre1/15))', numberRule(PRE_EDGE.properties.pre2!));
+  addNum('--norm1 <eV>', 'post-edge range start, eV relative to e0 (default: min(150, 5·round(norm2/15)))', numberRule(PRE_EDGE.properties.norm1!));
+  addNum('--norm2 <eV>', 'post-edge range end, eV relative to e0 (default: the end of the scan)', numberRule(PRE_EDGE.properties.norm2!));
+  addNum('--nnorm <n>', 'degree of the post-edge polynomial, 0-5 (default: 2, 1 or 0 by the post-edge width)', numberRule(Q.nnorm));
 }
 
-/** The AUTOBK options of the commands that make χ(k) from μ(E) (process, wavelet). */
+/** The AUTOBK options of the commands that make χ(k) from μ(E) (process, wavelet): the recipes' autobk keys and ranges. */
 export function addAutobkOptions(cmd: Command, addNum: AddNumber): void {
-  addNum('--rbkg <Å>', 'background R cut-off, Å (default 1)', { above: 0 });
-  addNum('--bkg-kweight <w>', 'k-weight of the background fit (default 1)');
-  addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)');
-  addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)');
-  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', { min: 0 });
+  addNum('--rbkg <Å>', 'background R cut-off, Å, above 0 and at most 10 (default 1)', numberRule(Q.rbkg));
+  addNum('--bkg-kweight <w>', 'k-weight of the background fit, 0-10 (default 1)', numberRule(Q.bkgKweight));
+  addNum('--bkg-kmin <Å⁻¹>', 'spline k start, Å⁻¹ (default 0)', numberRule(Q.bkgKmin));
+  addNum('--bkg-kmax <Å⁻¹>', 'spline k end, Å⁻¹ (default: end of data)', numberRule(Q.bkgKmax));
+  addNum('--bkg-dk <Å⁻¹>', 'background window taper, Å⁻¹ (default 0.1)', numberRule(Q.bkgDk));
   cmd.option('--bkg-window <name>', 'background window: the names of --window (default hanning)');
-  addNum('--nknots <n>', 'number of spline knots, 5-128 (default from rbkg and the k range)', { integer: true, min: 5, max: 128 });
-  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', { integer: true, min: 0 });
-  addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)');
-  addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
+  addNum('--nknots <n>', 'number of spline knots, 5-128 (default from rbkg and the k range)', numberRule(Q.nknots));
+  addNum('--nclamp <n>', 'number of χ(k) end points clamped (default 3)', numberRule(Q.nclamp));
+  addNum('--clamp-lo <w>', 'low-k clamp weight (default 0)', numberRule(Q.clampLo));
+  addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)', numberRule(Q.clampHi));
 }
 
 /** The commander program; `io` lets tests run it in-process. */
@@ -134,24 +149,24 @@ Examples:
     proc.addOption(new Option(flags, desc).argParser(parseNumber(name, rule, fail)));
   };
   proc.optionsGroup('Normalization (pre_edge):');
-  addNum('--e0 <eV>', 'edge energy, eV (default: Larch find_e0; snapped to a grid point)');
+  addNum('--e0 <eV>', 'edge energy, eV (default: Larch find_e0; snapped to a grid point)', numberRule(Q.e0));
   addPreEdgeOptions(addNum);
-  addNum('--nvict <n>', 'Victoreen exponent of the pre-edge line (default 0)');
+  addNum('--nvict <n>', 'Victoreen exponent of the pre-edge line (default 0)', numberRule(Q.nvict));
   proc.optionsGroup('Background (autobk):');
   addAutobkOptions(proc, addNum);
   proc.optionsGroup('Forward transform (xftf):');
-  addNum('--kmin <Å⁻¹>', 'k window start, Å⁻¹ (default 0)');
-  addNum('--kmax <Å⁻¹>', 'k window end, Å⁻¹ (default 20)');
-  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹; for kaiser the Bessel β (default 1)', { min: 0 });
-  addNum('--dk2 <Å⁻¹>', 'k window taper at kmax, Å⁻¹ (default dk)', { min: 0 });
+  addNum('--kmin <Å⁻¹>', 'k window start, Å⁻¹ (default 0)', numberRule(Q.kmin));
+  addNum('--kmax <Å⁻¹>', 'k window end, Å⁻¹ (default 20)', numberRule(Q.kmax));
+  addNum('--dk <Å⁻¹>', 'k window taper, Å⁻¹; for kaiser the Bessel β (default 1)', numberRule(Q.dk));
+  addNum('--dk2 <Å⁻¹>', 'k window taper at kmax, Å⁻¹ (default dk)', numberRule(Q.dk2));
   proc.option('--window <name>', 'k window: hanning, fhanning, gaussian, kaiser, parzen, welch, sine, bessel (default kaiser)');
-  addNum('--kweight <w>', 'k-weight of the transform (default 0)');
-  addNum('--rmax-out <Å>', 'largest R in the output, Å (default 10)', { above: 0 });
+  addNum('--kweight <w>', 'k-weight of the transform, 0-10 (default 0)', numberRule(Q.kweight));
+  addNum('--rmax-out <Å>', 'largest R in the output, Å (default 10)', numberRule(Q.rmaxOut));
   proc.optionsGroup('Back transform (xftr):');
-  addNum('--rmin <Å>', 'R window start, Å (default 0)');
-  addNum('--rmax <Å>', 'R window end, Å (default 20)');
-  addNum('--dr <Å>', 'R window taper, Å (default 1)', { min: 0 });
-  addNum('--dr2 <Å>', 'R window taper at rmax, Å (default dr)', { min: 0 });
+  addNum('--rmin <Å>', 'R window start, Å (default 0)', numberRule(Q.rmin));
+  addNum('--rmax <Å>', 'R window end, Å (default 20)', numberRule(Q.rmax));
+  addNum('--dr <Å>', 'R window taper, Å (default 1)', numberRule(Q.dr));
+  addNum('--dr2 <Å>', 'R window taper at rmax, Å (default dr)', numberRule(Q.dr2));
   proc.option('--rwindow <name>', 'R window: the names of --window (default kaiser)');
   addNum('--qmax-out <Å⁻¹>', 'largest q in the output, Å⁻¹, at most 51.15 (default 30)', { above: 0 });
   proc.action(async (file: string, opts: Record<string, unknown>) => {
@@ -162,7 +177,7 @@ Examples:
   program
     .command('fit')
     .description('fit FEFF paths to EXAFS data (Larch feffit): coordination numbers, distances (Å), σ² (Å²), ΔE0 (eV) with error bars')
-    .argument('<recipe>', 'fit recipe (JSON: params and datasets; see the README, "Fitting coordination numbers")')
+    .argument('<recipe>', 'fit recipe (JSON, or YAML for .yaml/.yml: params and datasets; see docs/recipes.md)')
     .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: the recipe\'s folder)')
     .option('--json', 'print one JSON document on stdout (params, correlations, statistics, datasets, paths)')
     .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')

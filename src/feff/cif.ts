@@ -15,7 +15,7 @@
 import { XafsError } from '../errors.js';
 import { sourceText, type TextSource } from '../io/text.js';
 import { elementOfLabel, elementSymbol, lookupElement } from './elements.js';
-import { centreCluster, type Cluster, type ClusterAtom } from './structure.js';
+import { centreCluster, checkClusterSize, checkStructureBytes, MAX_CLUSTER_ATOMS, MIN_DISTANCE, type Cluster, type ClusterAtom } from './structure.js';
 
 /** One data block: each tag with its values (one for a single item, one per row in a loop) and where it was. */
 interface CifBlock {
@@ -174,6 +174,7 @@ const UNSUPPORTED = 'multiple data blocks, Hall or H-M symbols without explicit 
 
 /** Reads the structure of a one-block CIF (see the file comment for what is not supported). */
 export function readCif(input: string | TextSource): CifStructure {
+  if (typeof input === 'string') checkStructureBytes(input, 'CIF');
   const { text, path } = sourceText(input);
   const blocks = parseBlocks(text, path);
   if (blocks.length === 0) throw new XafsError('EFORMAT', `${path}: no data_ block: is this a CIF file?`);
@@ -214,6 +215,7 @@ export function readCif(input: string | TextSource): CifStructure {
     }
     return v;
   }) as CifStructure['cell'];
+  checkCell(cell, `${path} (data_${b.name})`);
 
   // symmetry
   const opsItem = get('_space_group_symop_operation_xyz') ?? get('_symmetry_equiv_pos_as_xyz');
@@ -257,6 +259,37 @@ export function readCif(input: string | TextSource): CifStructure {
   if (sites.length === 0) throw new XafsError('EFORMAT', `${path} (data_${b.name}) has an empty atom-site loop: a CIF without coordinates cannot be turned into a cluster`);
   return { block: b.name, cell, ops, sites, notes };
 }
+
+/**
+ * Refuses a cell no crystal has, before anything is expanded: an edge shorter than MIN_DISTANCE
+ * (an atom would sit that close to its own image), an angle outside (0°, 180°), or angles that
+ * make the cell flat: V/(a·b·c) = sqrt(1 − cos²α − cos²β − cos²γ + 2·cosα·cosβ·cosγ) below 0.01
+ * (a cell of angles near 180° or summing to 360° holds no volume; the flattest real cells,
+ * rhombohedral ones with α ≈ 20°, are near 0.1).
+ */
+function checkCell(cell: CifStructure['cell'], where: string): void {
+  const [a, b, c, al, be, ga] = cell;
+  const names = ['_cell_length_a', '_cell_length_b', '_cell_length_c', '_cell_angle_alpha', '_cell_angle_beta', '_cell_angle_gamma'];
+  [a, b, c].forEach((v, i) => {
+    if (v < MIN_DISTANCE) throw new XafsError('EFORMAT', `${where}: ${names[i]} is ${v} Å, shorter than ${MIN_DISTANCE} Å: every atom would lie that close to its own image; give the cell in Å`);
+  });
+  [al, be, ga].forEach((v, i) => {
+    if (!(v > 0 && v < 180)) throw new XafsError('EFORMAT', `${where}: ${names[i + 3]} is ${v}°, outside (0°, 180°); give the cell angles in degrees`);
+  });
+  const r = Math.PI / 180;
+  const [ca, cb, cg] = [Math.cos(al * r), Math.cos(be * r), Math.cos(ga * r)];
+  const f = Math.sqrt(Math.max(0, 1 - ca * ca - cb * cb - cg * cg + 2 * ca * cb * cg));
+  if (!(f >= MIN_CELL_VOLUME_FRACTION)) {
+    throw new XafsError('EFORMAT', `${where}: the cell angles ${al}°, ${be}°, ${ga}° make a flat cell (volume ${(a * b * c * f).toPrecision(3)} Å³, ${(100 * f).toPrecision(2)} % of a·b·c; at least ${100 * MIN_CELL_VOLUME_FRACTION} % needed): check _cell_angle_alpha, _beta and _gamma`);
+  }
+}
+
+/** Smallest V/(a·b·c) a cell may have (see checkCell). */
+const MIN_CELL_VOLUME_FRACTION = 0.01;
+/** Most site images (sites × symmetry operations) expanded into the cell. */
+const MAX_SITE_IMAGES = 100_000;
+/** Most lattice-image candidates examined for one cluster (cells × atoms per cell). */
+const MAX_IMAGES = 5_000_000;
 
 /** Fractional → Cartesian matrix (a along x, b in the xy plane), rows are the cell vectors. */
 function cellVectors(cell: CifStructure['cell']): number[][] {
@@ -302,7 +335,11 @@ export function readCifCluster(file: string | TextSource, absorber: string, rmax
     notes.push(`${path} has ${candidates.length} inequivalent ${absEl} sites (${candidates.map((s) => s.label).join(', ')}): the absorber is ${chosen.label}; choose another with --site`);
   }
 
-  // expand the asymmetric unit into the cell, de-duplicating images closer than 0.01 Å
+  // expand the asymmetric unit into the cell, de-duplicating images closer than 0.01 Å: bounded
+  // first (the de-duplication compares each image with the site's others)
+  if (cif.sites.length * cif.ops.length > MAX_SITE_IMAGES) {
+    throw new XafsError('EOPTION', `${path}: ${cif.sites.length} sites × ${cif.ops.length} symmetry operations, more than the ${MAX_SITE_IMAGES} site images this reads (a unit cell FEFF can use holds far fewer atoms): use a smaller structure or an XYZ cluster`);
+  }
   const vec = cellVectors(cif.cell);
   const cart = (f: number[]): [number, number, number] => [0, 1, 2].map((d) => f[0]! * vec[0]![d]! + f[1]! * vec[1]![d]! + f[2]! * vec[2]![d]!) as [number, number, number];
   const cellAtoms: { label: string; element: string; f: number[] }[] = [];
@@ -326,6 +363,16 @@ export function readCifCluster(file: string | TextSource, absorber: string, rmax
   const cross = (p: number[], q: number[]) => [p[1]! * q[2]! - p[2]! * q[1]!, p[2]! * q[0]! - p[0]! * q[2]!, p[0]! * q[1]! - p[1]! * q[0]!];
   const spacing = [cross(vec[1]!, vec[2]!), cross(vec[2]!, vec[0]!), cross(vec[0]!, vec[1]!)].map((v) => Math.abs(det) / Math.hypot(v[0]!, v[1]!, v[2]!));
   const n = spacing.map((d) => Math.ceil(rmax / d) + 1);
+  // bound the work before doing it: the atoms the sphere will hold (cell atoms × sphere/cell
+  // volume) and the images examined
+  const expected = Math.round((cellAtoms.length * (4 / 3) * Math.PI * rmax ** 3) / Math.abs(det));
+  const images = n.reduce((p, k) => p * (2 * k + 1), cellAtoms.length);
+  if (expected > 2 * MAX_CLUSTER_ATOMS || images > MAX_IMAGES) {
+    throw new XafsError(
+      'EOPTION',
+      `${path}: about ${expected} atoms within rmax ${rmax} Å of ${chosen.label} (${cellAtoms.length} atoms in a cell of ${Math.abs(det).toPrecision(4)} Å³), more than FEFF takes (${MAX_CLUSTER_ATOMS}): reduce rmax, or check the cell lengths (Å)`,
+    );
+  }
   const atoms: ClusterAtom[] = [{ element: absEl, x: origin[0], y: origin[1], z: origin[2], label: chosen.label }];
   for (let i = -n[0]!; i <= n[0]!; i++)
     for (let j = -n[1]!; j <= n[1]!; j++)
@@ -341,8 +388,6 @@ export function readCifCluster(file: string | TextSource, absorber: string, rmax
         }
   // round to 1e-6 Å (what feff.inp holds) so the text does not depend on the last bit
   const rounded = atoms.map((a) => ({ ...a, x: Math.round((a.x - origin[0]) * 1e6) / 1e6 + 0, y: Math.round((a.y - origin[1]) * 1e6) / 1e6 + 0, z: Math.round((a.z - origin[2]) * 1e6) / 1e6 + 0 }));
-  if (rounded.length > 800) {
-    throw new XafsError('EOPTION', `${path}: ${rounded.length} atoms within rmax ${rmax} Å of ${chosen.label}, more than FEFF takes (800): reduce rmax`);
-  }
+  checkClusterSize(rounded.length, `${path} (the cluster of rmax ${rmax} Å around ${chosen.label})`, 'reduce rmax');
   return centreCluster(rounded, 0, path, notes);
 }

@@ -3,6 +3,7 @@
  * absorber at the origin, every atom with its element and where it came from, for messages).
  * Shells given as (element, N, R) are placed on a sphere in well-separated directions.
  */
+import { statSync } from 'node:fs';
 import { XafsError } from '../errors.js';
 import { canonicalElement } from './elements.js';
 
@@ -75,6 +76,32 @@ export interface Cluster {
 /** Closest two atoms may come (Å) before the structure is refused as broken. */
 export const MIN_DISTANCE = 0.5;
 
+/** Most atoms a cluster may hold: what FEFF takes (its geometry arrays hold 800 atoms). */
+export const MAX_CLUSTER_ATOMS = 800;
+
+/** Largest structure file read (bytes): far above any real CIF or XYZ cluster, far below memory trouble. */
+export const MAX_STRUCTURE_BYTES = 20_000_000;
+
+/** Throws XafsError EOPTION when a cluster holds more atoms than FEFF takes, saying how to cut it. */
+export function checkClusterSize(count: number, source: string, remedy: string): void {
+  if (count > MAX_CLUSTER_ATOMS) {
+    throw new XafsError('EOPTION', `${source}: ${count} atoms, more than FEFF takes (${MAX_CLUSTER_ATOMS}): ${remedy}`);
+  }
+}
+
+/** Throws XafsError EFORMAT when a structure file is larger than MAX_STRUCTURE_BYTES (before reading it). */
+export function checkStructureBytes(path: string, what: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // a missing file is reported by the reader
+  }
+  if (size > MAX_STRUCTURE_BYTES) {
+    throw new XafsError('EFORMAT', `${path}: ${(size / 1e6).toFixed(1)} MB, more than the ${MAX_STRUCTURE_BYTES / 1e6} MB a ${what} may have here; FEFF takes at most ${MAX_CLUSTER_ATOMS} atoms: keep the atoms near the absorber`);
+  }
+}
+
 const fmt = (x: number, d = 3): string => x.toFixed(d);
 
 /**
@@ -83,6 +110,7 @@ const fmt = (x: number, d = 3): string => x.toFixed(d);
  * closer than 0.5 Å are refused, naming both and the distance.
  */
 export function centreCluster(atoms: ClusterAtom[], absorberIndex: number, source: string, notes: string[] = []): Cluster {
+  checkClusterSize(atoms.length, source, `give the absorber and the atoms within a few Å more than rmax of it (rmax ≤ 12 Å)`);
   const a0 = atoms[absorberIndex]!;
   const out = atoms.map((a, i) => {
     if (typeof a !== 'object' || a === null || typeof a.element !== 'string') {

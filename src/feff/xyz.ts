@@ -6,7 +6,7 @@
 import { XafsError } from '../errors.js';
 import { sourceText, type TextSource } from '../io/text.js';
 import { elementSymbol, lookupElement } from './elements.js';
-import type { ClusterAtom } from './structure.js';
+import { checkClusterSize, checkStructureBytes, type ClusterAtom } from './structure.js';
 
 export interface XyzFile {
   comment: string;
@@ -14,13 +14,22 @@ export interface XyzFile {
   atoms: ClusterAtom[];
 }
 
+/**
+ * Reads an XYZ file. The atom count on line 1 is checked against what FEFF takes
+ * (MAX_CLUSTER_ATOMS) before any atom is read, and a file path against MAX_STRUCTURE_BYTES before
+ * it is read.
+ */
 export function readXyz(input: string | TextSource): XyzFile {
+  if (typeof input === 'string') checkStructureBytes(input, 'XYZ file');
   const { text, path } = sourceText(input);
-  const lines = text.split(/\r?\n/);
-  const count = Number((lines[0] ?? '').trim());
+  const nl = text.indexOf('\n');
+  const first = (nl < 0 ? text : text.slice(0, nl)).trim();
+  const count = Number(first);
   if (!Number.isInteger(count) || count < 1) {
-    throw new XafsError('EFORMAT', `${path} line 1: expected the number of atoms (XYZ format), found '${(lines[0] ?? '').trim()}'`);
+    throw new XafsError('EFORMAT', `${path} line 1: expected the number of atoms (XYZ format), found '${first.slice(0, 80)}'`);
   }
+  checkClusterSize(count, `${path} line 1`, 'cut the XYZ file to the absorber and the atoms within a few Å more than rmax of it (rmax ≤ 12 Å)');
+  const lines = text.split(/\r?\n/, count + 2);
   const atoms: ClusterAtom[] = [];
   for (let i = 2; i < 2 + count; i++) {
     const lineNo = i + 1;

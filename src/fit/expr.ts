@@ -64,7 +64,30 @@ const HELP =
   FIT_BUILTIN_FUNCTIONS.join(' ') +
   ')';
 
+/** Nesting of unary signs and parentheses the parser follows (each costs a few stack frames). */
 const MAX_DEPTH = 200;
+/**
+ * Depth of the expression tree (a chain `a + b + c …` is as deep as it is long): walking,
+ * compiling and evaluating recurse once per level, so the depth is bounded far above any real
+ * expression and far below the JavaScript stack.
+ */
+export const MAX_TREE_DEPTH = 1000;
+/** Length of an expression, characters. */
+export const MAX_EXPR_LENGTH = 100_000;
+
+/** Depth of a tree, without recursion (an explicit stack). */
+function treeDepth(root: FitNode): number {
+  let max = 0;
+  const stack: [FitNode, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (n.kind === 'negate') stack.push([n.arg, d + 1]);
+    else if (n.kind === 'binary') stack.push([n.left, d + 1], [n.right, d + 1]);
+    else if (n.kind === 'call') for (const a of n.args) stack.push([a, d + 1]);
+  }
+  return max;
+}
 
 /** The expression text on one line (tabs and newlines as spaces, so a caret lines up). */
 const oneLine = (text: string): string => text.replace(/\s/g, ' ');
@@ -102,8 +125,9 @@ type Token =
   | { type: 'op'; text: Op; pos: number }
   | { type: 'end'; pos: number };
 
-const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+// sticky: matched at lastIndex, so that tokenizing never copies the rest of the text
+const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 function tokenize(text: string, where: string): Token[] {
   const tokens: Token[] = [];
@@ -114,13 +138,14 @@ function tokenize(text: string, where: string): Token[] {
       i++;
       continue;
     }
-    const rest = text.slice(i);
-    let m = NUMBER.exec(rest);
+    NUMBER.lastIndex = i;
+    let m = NUMBER.exec(text);
     if (m) {
       const end = i + m[0].length;
       // '2e', '3x' or '1e5x' run together: a number glued to a name is a typo, not a product
-      if (NAME.test(text.slice(end))) {
-        throw syntaxError(text, where, end, `a number runs into a name ('${/^[\w.]+/.exec(rest)![0]}'); write '*' for a product`);
+      NAME.lastIndex = end;
+      if (NAME.test(text)) {
+        throw syntaxError(text, where, end, `a number runs into a name ('${/^[\w.]+/.exec(text.slice(i, i + 80))![0]}'); write '*' for a product`);
       }
       const value = Number(m[0]);
       if (!Number.isFinite(value)) throw syntaxError(text, where, i, `the number ${m[0]} is too large for a double`);
@@ -128,7 +153,8 @@ function tokenize(text: string, where: string): Token[] {
       i = end;
       continue;
     }
-    m = NAME.exec(rest);
+    NAME.lastIndex = i;
+    m = NAME.exec(text);
     if (m) {
       tokens.push({ type: 'name', text: m[0], pos: i });
       i += m[0].length;
@@ -172,6 +198,9 @@ export function parseFitExpr(text: string, where: string): FitExpr {
   }
   if (text.trim().length === 0) {
     throw new XafsError('EEXPR', `${prefix(where)}empty expression; write a number or an expression such as '2*amp' ${HELP}`);
+  }
+  if (text.length > MAX_EXPR_LENGTH) {
+    throw new XafsError('EEXPR', `${prefix(where)}the expression is ${text.length} characters long, more than the ${MAX_EXPR_LENGTH} allowed; split it into several parameters`);
   }
   const tokens = tokenize(text, where);
   let k = 0;
@@ -287,6 +316,13 @@ export function parseFitExpr(text: string, where: string): FitExpr {
         ? `',' outside a function call`
         : `unexpected '${t.text}' after a complete expression`;
     throw syntaxError(text, where, t.pos, what);
+  }
+  const treeLevels = treeDepth(root);
+  if (treeLevels > MAX_TREE_DEPTH) {
+    throw new XafsError(
+      'EEXPR',
+      `${prefix(where)}the expression is ${treeLevels} operations deep (a chain of + - * / or nested calls), more than the ${MAX_TREE_DEPTH} allowed; split it into several parameters (e.g. partial sums)`,
+    );
   }
   return { text, where, root };
 }

@@ -186,3 +186,29 @@ export function ff2chi(paths: FeffPath[], params: Partial<PathParams>[] | Partia
   const k = Float64Array.from({ length: nk }, (_, n) => kstep * n);
   return { k, chi };
 }
+
+/** Where a path value of a fit comes from: 'path 1 sigma2' and what the recipe gave (text or number). */
+export interface PathValueSource {
+  where: string;
+  given: string | number | undefined;
+}
+
+/**
+ * Checks the path values of one evaluation of a fit (8 per path, PATH_PARAM_NAMES order): each
+ * must be finite, and at the start a degeneracy must be above 0 (N counts atoms). `when` says when
+ * ('at the starting values', 'during the fit'); `inputs(text)` lists the parameter values an
+ * expression used. Throws XafsError EEXPR naming the path value, what gave it and its value.
+ */
+export function checkPathValues(values: Float64Array, sources: readonly PathValueSource[], when: string, inputs: (text: string) => string, start = false): void {
+  for (let i = 0; i < sources.length; i++) {
+    const v = values[i]!;
+    const isDegen = i % PATH_PARAM_NAMES.length === 0;
+    if (Number.isFinite(v) && !(start && isDegen && !(v > 0))) continue;
+    const s = sources[i]!;
+    const from = typeof s.given === 'string' ? `expression '${s.given}' is ${v} ${when}${inputs(s.given)}` : s.given === undefined ? `the feff.dat value is ${v}` : `the value is ${v}`;
+    if (!Number.isFinite(v)) {
+      throw new XafsError('EEXPR', `${s.where}: ${from}; a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression`);
+    }
+    throw new XafsError('EEXPR', `${s.where}: the degeneracy N must be above 0 (it counts atoms), but ${from}; give a positive N (bound a fitted N with "min": 0)`);
+  }
+}

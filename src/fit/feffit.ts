@@ -11,7 +11,8 @@ import { xftf } from '../xafs/xftf.js';
 import { xftr } from '../xafs/xftr.js';
 import { minimize } from './minimize.js';
 import { ParamSet, correlationRecord, type FitUncertainties } from './params.js';
-import type { CompiledFitExpr } from './expr.js';
+import { exprNames, parseFitExpr, type CompiledFitExpr } from './expr.js';
+import { checkPathValues, type PathValueSource } from './feffPath.js';
 import { sigma2Debye, sigma2Eins } from './sigma2.js';
 import { estimateNoise, fitRange, makeTransform, modelGrid, nIndependent, residualWeights, type Transform, type TransformOptions } from './transform.js';
 import { PATH_PARAM_NAMES, type FeffPath, type PathParamName } from './types.js';
@@ -148,10 +149,12 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
   // path parameters compiled per path: sigma2_eins/sigma2_debye bound to that path's atoms
   const compiled: CompiledFitExpr[][] = [];
   const allPaths: FitPathInput[] = [];
+  const sources: PathValueSource[] = [];
   inputs.forEach((d, i) =>
     d.paths.forEach((p, j) => {
       const fns: CompiledFitExpr[] = PATH_PARAM_NAMES.map((name) => {
         const v = p.params[name];
+        sources.push({ where: pathWhere(i, j, name, inputs.length), given: v });
         if (typeof v === 'string') {
           return ps.compileExpr(v, pathWhere(i, j, name, inputs.length), {
             locals: { reff: p.path.reff },
@@ -230,10 +233,26 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     const fillPaths = (vals: Float64Array) => {
       for (let p = 0; p < npath; p++) for (let q = 0; q < 8; q++) pathValues[8 * p + q] = compiled[p][q](vals);
     };
+    // the expressions used by a path value, with their values (messages only)
+    const inputsOf = (text: string): string => {
+      const names = exprNames(parseFitExpr(text, '')).filter((n) => ps.indexOf(n) >= 0);
+      return names.length ? ` (${names.map((n) => `${n} = ${values[ps.indexOf(n)]}`).join(', ')})` : '';
+    };
+    ps.evaluate(ps.init, values);
+    fillPaths(values);
+    checkPathValues(pathValues, sources, 'at the starting values', inputsOf, true);
     const residual = (x: Float64Array): Float64Array => {
       ps.evaluate(x, values);
       fillPaths(values);
-      return feffitResidual(handleArr, pathValues, 0);
+      checkPathValues(pathValues, sources, 'during the fit', inputsOf);
+      const r = feffitResidual(handleArr, pathValues, 0);
+      for (let i = 0; i < r.length; i++) {
+        if (!Number.isFinite(r[i]!)) {
+          const at = ps.varyNames.map((n, j) => `${n} = ${x[j]}`).join(', ');
+          throw new XafsError('ENONFINITE', `the fit's residual is ${r[i]} at ${at || 'the fixed values'}: a path value is too large for χ(k) (a degeneracy, S0² or σ² of 1e300, a tiny epsilonK); check the path values and their bounds`);
+        }
+      }
+      return r;
     };
 
     const nIdp = prepared.reduce((s, d) => s + d.nIdp, 0);
@@ -324,6 +343,9 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       if ((Number.isFinite(info.min) && Math.abs(x - info.min) <= 1e-6 * span) || (Number.isFinite(info.max) && Math.abs(x - info.max) <= 1e-6 * span)) {
         warn(`parameter ${name} = ${x} sits at its bound [${info.min}, ${info.max}]: its error bar is not meaningful; widen the bound or fix the parameter`);
       }
+    });
+    paths.forEach((p, i) => {
+      if (p.degen < 0) warn(`${sources[PATH_PARAM_NAMES.length * i]!.where}: N = ${p.degen} at the best fit: a negative degeneracy has no physical meaning; bound the parameter with "min": 0`);
     });
     const corr = u.correlations(0.1);
     for (const c of corr) if (Math.abs(c.r) > 0.95) warn(`parameters ${c.a} and ${c.b} are correlated (r = ${c.r.toFixed(3)}): the data cannot separate them; fix or constrain one`);

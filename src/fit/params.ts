@@ -10,6 +10,7 @@
  * "values" is every parameter, in `names` order, as `evaluate(x)` returns it.
  */
 import { XafsError, type Warn } from '../errors.js';
+import { didYouMean, RESERVED_KEYS } from '../schema/validate.js';
 import {
   compileFitExpr,
   exprFunctions,
@@ -160,20 +161,6 @@ const show = (v: unknown): string =>
 
 const optionError = (where: string, what: string): XafsError => new XafsError('EOPTION', `${where}: ${what}`);
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
-}
-
 function checkBound(where: string, key: 'min' | 'max', v: unknown): number {
   if (v === undefined || v === null) return key === 'min' ? -Infinity : Infinity;
   if (typeof v !== 'number' || Number.isNaN(v)) throw optionError(where, `${key} must be a number, got ${show(v)}`);
@@ -198,8 +185,8 @@ function checkSpec(name: string, spec: unknown, warn: Warn | undefined): ParamIn
   const s = spec as Record<string, unknown>;
   for (const key of Object.keys(s)) {
     if ((SPEC_KEYS as readonly string[]).includes(key)) continue;
-    const near = SPEC_KEYS.map((k) => ({ k, d: editDistance(key.toLowerCase(), k) })).sort((p, q) => p.d - q.d)[0]!;
-    const hint = near.d <= 2 ? `; did you mean '${near.k}'?` : '';
+    const near = didYouMean(key, SPEC_KEYS);
+    const hint = near ? `; did you mean '${near}'?` : '';
     throw optionError(where, `unknown key '${key}'${hint} ${SPEC_FORMS}`);
   }
   const has = (k: string): boolean => Object.hasOwn(s, k) && s[k] !== undefined;
@@ -346,6 +333,10 @@ export class ParamSet {
   private readonly exprFns: CompiledFitExpr[];
   /** Per parameter: does it depend (transitively) on a varied parameter? */
   private readonly dependsOnVary: boolean[];
+  /** The parsed expression of parameter i (before `params` is set). */
+  private exprOf: (i: number) => FitExpr = () => {
+    throw new XafsError('EINTERNAL', 'no expression');
+  };
 
   /**
    * @param params the recipe's params: each a ParamSpec. Typed loosely on purpose: a recipe read
@@ -357,6 +348,9 @@ export class ParamSet {
     }
     const names = Object.keys(params);
     for (const name of names) {
+      if (RESERVED_KEYS.includes(name)) {
+        throw new XafsError('EOPTION', `param '${name}': the name '${name}' is reserved (it names a property of every JavaScript object); choose another name`);
+      }
       if (!NAME_RE.test(name)) {
         throw new XafsError(
           'EOPTION',
@@ -429,16 +423,8 @@ export class ParamSet {
     this.init = Float64Array.from(vary, (i) => infos[i]!.value);
     this.initValues = this.evaluate(this.init);
     // A non-finite constraint at the start would make every residual NaN: say which and why now.
-    for (const i of order) {
-      const v = this.initValues[i]!;
-      if (Number.isFinite(v)) continue;
-      const e = infos[i]!.expr!;
-      const deps = exprNames(e).map((d) => `${d} = ${this.initValues[this.byName.get(d)!]}`);
-      throw new XafsError(
-        'EEXPR',
-        `param ${names[i]}: expression '${e.text}' is ${v} at the starting values${deps.length ? ` (${deps.join(', ')})` : ''}; change the starting values or the expression`,
-      );
-    }
+    this.exprOf = (i: number) => infos[i]!.expr!;
+    for (const i of order) if (!Number.isFinite(this.initValues[i]!)) this.nonFinite(i, this.initValues, 'at the starting values');
     this.params = infos.map((p, i) => (p.kind === 'expr' ? { ...p, value: this.initValues[i]! } : p));
 
     for (const x of options.extra ?? []) {
@@ -486,7 +472,25 @@ export class ParamSet {
       v[vi[j]!] = y > hi[j]! ? hi[j]! : y < lo[j]! ? lo[j]! : y;
     }
     this.evaluateExprs(v);
+    // during a fit (after the constructor's own check of the starting values): a constraint that
+    // becomes NaN or ±Infinity would poison every residual; say which, where and why
+    if (this.initValues !== undefined) {
+      for (let k = 0; k < this.exprIndex.length; k++) {
+        const i = this.exprIndex[k]!;
+        if (!Number.isFinite(v[i]!)) this.nonFinite(i, v, 'during the fit');
+      }
+    }
     return v;
+  }
+
+  /** EEXPR: parameter i's expression is v[i] (NaN or ±Infinity) `when`, with the values it used. */
+  private nonFinite(i: number, v: ArrayLike<number>, when: string): never {
+    const e = this.params?.[i]?.expr ?? this.exprOf(i);
+    const deps = exprNames(e).map((d) => `${d} = ${v[this.byName.get(d)!]}`);
+    throw new XafsError(
+      'EEXPR',
+      `param ${this.names[i]}: expression '${e.text}' is ${v[i]} ${when}${deps.length ? ` (${deps.join(', ')})` : ''}; change the starting values, bound the parameters it uses (min, max) or change the expression`,
+    );
   }
 
   /** The expressions, in dependency order, each clipped to its bounds. */

@@ -11,7 +11,9 @@ import { readColumns, readSpectrum } from '../io/read.js';
 import { preEdge } from '../xafs/preEdge.js';
 import { autobk, type AutobkOptions } from '../xafs/autobk.js';
 import type { TransformOptions } from './transform.js';
-import { PATH_PARAM_NAMES } from './types.js';
+import { FIT_RECIPE } from '../schema/fitRecipe.js';
+import { parseJsonText, parseRecipeText } from '../schema/text.js';
+import { validate } from '../schema/validate.js';
 
 export type ParamSpecIn = number | { value?: number; vary?: boolean; min?: number; max?: number; expr?: string; from?: string; param?: string; stderr?: number };
 
@@ -59,79 +61,32 @@ export interface LoadedDataset {
   paths: { spec: PathSpec; file: string }[];
 }
 
-const RECIPE_KEYS = new Set(['params', 'datasets', 'force', 'title', 'comment', 'version']);
-const DATASET_KEYS = new Set(['file', 'mu', 'energy', 'group', 'autobk', 'preEdge', 'pre_edge', 'transform', 'epsilonK', 'epsilon_k', 'paths', 'label']);
-const PATH_KEYS = new Set(['feff', 'label', ...PATH_PARAM_NAMES]);
-
-function typeName(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-
-function expectObject(v: unknown, where: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new XafsError('EOPTION', `${where} must be an object (got ${typeName(v)})`);
-  return v as Record<string, unknown>;
-}
-
-function checkKeys(o: Record<string, unknown>, allowed: Set<string>, where: string): void {
-  for (const key of Object.keys(o)) {
-    if (!allowed.has(key)) throw new XafsError('EOPTION', `${where}: unknown key '${key}'; the keys are ${[...allowed].join(', ')}`);
-  }
-}
-
-/** Parses and checks the shape of a recipe (no file access). */
+/**
+ * Parses and checks the shape of a recipe (no file access) against the one recipe description
+ * (src/schema/fitRecipe.ts): unknown keys with the nearest allowed one, types and ranges, each
+ * named by its key path. `where` (the file) starts every message.
+ */
 export function parseRecipe(json: unknown, where: string): Recipe {
-  const r = expectObject(json, where);
-  checkKeys(r, RECIPE_KEYS, where);
-  const params = expectObject(r.params ?? {}, `${where}.params`) as Record<string, ParamSpecIn>;
-  if (!Array.isArray(r.datasets) || r.datasets.length === 0) {
-    throw new XafsError('EOPTION', `${where}.datasets must be a non-empty list of datasets (got ${typeName(r.datasets)})`);
-  }
-  const datasets = r.datasets.map((d, i) => {
-    const w = `${where}.datasets[${i}]`;
-    const o = expectObject(d, w);
-    checkKeys(o, DATASET_KEYS, w);
-    if (typeof o.file !== 'string' || o.file === '') throw new XafsError('EOPTION', `${w}.file must be a file name (got ${typeName(o.file)})`);
-    for (const key of ['mu', 'energy', 'group'] as const) {
-      if (o[key] !== undefined && typeof o[key] !== 'string') throw new XafsError('EOPTION', `${w}.${key} must be a string (got ${typeName(o[key])})`);
-    }
-    if (o.transform !== undefined) expectObject(o.transform, `${w}.transform`);
-    if (o.autobk !== undefined) expectObject(o.autobk, `${w}.autobk`);
+  validate(FIT_RECIPE, json, where);
+  const r = json as Record<string, unknown>;
+  // a copy of the params without a prototype: a name can never reach Object.prototype
+  const params = Object.assign(Object.create(null) as Record<string, ParamSpecIn>, r.params ?? {});
+  const datasets = (r.datasets as Record<string, unknown>[]).map((o) => {
     const eps = o.epsilonK ?? o.epsilon_k;
-    if (eps !== undefined && (typeof eps !== 'number' || !(eps > 0))) throw new XafsError('EOPTION', `${w}.epsilonK must be a positive number (got ${JSON.stringify(eps)})`);
-    if (!Array.isArray(o.paths) || o.paths.length === 0) throw new XafsError('EOPTION', `${w}.paths must be a non-empty list of paths (got ${typeName(o.paths)})`);
-    const paths = o.paths.map((p, j) => {
-      const pw = `${w}.paths[${j}]`;
-      const po = expectObject(p, pw);
-      checkKeys(po, PATH_KEYS, pw);
-      if (typeof po.feff !== 'string' || po.feff === '') throw new XafsError('EOPTION', `${pw}.feff must be a feff.dat file name (got ${typeName(po.feff)})`);
-      for (const key of PATH_PARAM_NAMES) {
-        const v = po[key];
-        if (v !== undefined && typeof v !== 'number' && typeof v !== 'string') {
-          throw new XafsError('EOPTION', `${pw}.${key} must be a number or an expression string (got ${typeName(v)})`);
-        }
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new XafsError('EOPTION', `${pw}.${key} must be finite (got ${v})`);
-      }
-      return po as unknown as PathSpec;
-    });
     return {
       ...(o as unknown as DatasetSpec),
       preEdge: (o.preEdge ?? o.pre_edge) as Record<string, number> | undefined,
       epsilonK: eps as number | undefined,
-      paths,
+      paths: o.paths as PathSpec[],
     };
   });
   return { params, datasets, force: r.force === true };
 }
 
-/** Reads a recipe file. */
+/** Reads a recipe file: JSON, or YAML for .yaml/.yml. */
 export function readRecipe(path: string): { recipe: Recipe; dir: string } {
   if (!existsSync(path)) throw new XafsError('ENOENT', `recipe not found: '${path}'; check the name and the folder`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new XafsError('EFORMAT', `${path} is not valid JSON: ${(e as Error).message}; a recipe is a JSON object with "params" and "datasets"`);
-  }
+  const json = parseRecipeText(readFileSync(path, 'utf8'), path, 'a recipe is an object with "params" and "datasets" (docs/recipes.md)');
   return { recipe: parseRecipe(json, path), dir: dirname(resolve(path)) };
 }
 
@@ -147,15 +102,10 @@ export function resolveFrom(spec: { from: string; param?: string }, name: string
   const file = resolveFile(spec.from, dir);
   const param = spec.param ?? name;
   if (!existsSync(file)) throw new XafsError('ENOENT', `param ${name}: result file not found: '${file}'; save a fit with xafs fit --json > RESULT.json first`);
-  let json: { params?: Record<string, { value?: number; stderr?: number | null }> };
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new XafsError('EFORMAT', `param ${name}: ${file} is not valid JSON (${(e as Error).message}); it must be the output of xafs fit --json`);
-  }
-  const saved = json.params?.[param];
+  const json = parseJsonText(readFileSync(file, 'utf8'), `param ${name}: ${file}`, 'it must be the output of xafs fit --json') as { params?: Record<string, { value?: number; stderr?: number | null }> } | null;
+  const saved = json?.params && Object.hasOwn(json.params, param) ? json.params[param] : undefined;
   if (!saved || typeof saved.value !== 'number') {
-    const names = Object.keys(json.params ?? {});
+    const names = Object.keys(json?.params ?? {});
     throw new XafsError('EOPTION', `param ${name}: ${file} has no parameter '${param}'; it has: ${names.join(', ') || 'none'}`);
   }
   return { value: saved.value, vary: false, stderr: typeof saved.stderr === 'number' ? saved.stderr : 0, from: `${file}#${param}` };

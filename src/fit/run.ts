@@ -29,7 +29,7 @@ export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): R
 
 /** Runs a recipe already parsed (fit-shell builds recipes in memory). `fromDir` resolves `from` files. */
 export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRecipeOptions = {}, fromDir = dataDir): RecipeFit {
-  const specs: Record<string, ParamSpec> = {};
+  const specs = Object.create(null) as Record<string, ParamSpec>; // no prototype: a name is only ever a name
   for (const [name, spec] of Object.entries(recipe.params)) {
     specs[name] = typeof spec === 'object' && spec !== null && 'from' in spec && typeof spec.from === 'string' ? resolveFrom(spec as { from: string; param?: string }, name, fromDir) : (spec as ParamSpec);
   }

@@ -610,7 +610,8 @@ describe('bad input: a clear message on stderr, exit 2, nothing on stdout, no st
 
   it('options that overflow (k-weight 1000) never put a NaN in any output: refused in text, --json and --out modes', async () => {
     const out = join(tmp.dir, 'nan-out');
-    const msg = `xafs: ${CU}: |χ(R)| (chirMag) is NaN at R = 0 Å: the options produced an undefined result; check --kweight and --bkg-kweight (usually 0 to 3), the ranges and the windows\n`;
+    // the k-weight range of the recipe schema (0 to 10) refuses it before any computation
+    const msg = `xafs: option '--kweight' expects a number from 0 to 10, got '1000'\n${USAGE}`;
     expectRefused(await xafs('process', CU, '--mu', 'mutrans', '--kmax', '15', '--kweight', '1000'), msg);
     expectRefused(await xafs('process', CU, '--mu', 'mutrans', '--kmax', '15', '--kweight', '1000', '--json'), msg);
     expectRefused(await xafs('process', CU, '--mu', 'mutrans', '--kmax', '15', '--kweight', '1000', '--out', out), msg);
@@ -650,7 +651,7 @@ describe('bad usage: commander errors, exit 2, messages start with xafs:', () =>
     expectRefused(await xafs('process', CU, '--nnorm', '1.5'), `xafs: option '--nnorm' expects a whole number, got '1.5'\n${USAGE}`);
     expectRefused(await xafs('process', CU, '--nnorm', '9'), `xafs: option '--nnorm' expects a whole number from 0 to 5, got '9'\n${USAGE}`);
     expectRefused(await xafs('process', CU, '--qmax-out', '-1'), `xafs: option '--qmax-out' expects a number > 0, got '-1'\n${USAGE}`);
-    expectRefused(await xafs('process', CU, '--dk', '-1'), `xafs: option '--dk' expects a number ≥ 0, got '-1'\n${USAGE}`);
+    expectRefused(await xafs('process', CU, '--dk', '-1'), `xafs: option '--dk' expects a number from 0 to 50, got '-1'\n${USAGE}`);
   });
 
   it('an option without its value, a command without its file, an unknown command', async () => {

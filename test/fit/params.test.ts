@@ -192,7 +192,7 @@ describe('ParamSet: expression errors', () => {
 
   test('an expression that is not finite at the starting values', () => {
     expect(specError({ a: { value: 1, vary: true }, b: { expr: '1/(a - 1)' } }, 'EEXPR')).toBe(
-      "param b: expression '1/(a - 1)' is Infinity at the starting values (a = 1); change the starting values or the expression",
+      "param b: expression '1/(a - 1)' is Infinity at the starting values (a = 1); change the starting values, bound the parameters it uses (min, max) or change the expression",
     );
   });
 

@@ -8,17 +8,16 @@
  * the same recipe.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { basename, dirname, resolve } from 'node:path';
 import { XafsError } from '../../errors.js';
+import { BATCH_RECIPE, EDGE, LCF, VALENCE } from '../../schema/batchRecipe.js';
+import { parseRecipeText } from '../../schema/text.js';
+import { applyDefaults, validate } from '../../schema/validate.js';
 import type { EdgeMethod } from '../../xanes/edge.js';
 import type { InputsSpec } from './inputs.js';
 
 export const RECIPE_VERSION = 1;
 
-const EDGE_METHOD_NAMES: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
-const VALENCE_METHOD_NAMES = [...EDGE_METHOD_NAMES, 'lcf'] as const;
-const WINDOWS = ['hanning', 'fhanning', 'gaussian', 'kaiser', 'parzen', 'welch', 'sine', 'bessel'];
 
 export interface EdgeSection {
   /** Edge definitions, each a column e0_<method> (eV). @default ['deriv-fit', 'half'] */
@@ -146,228 +145,89 @@ export function recipeEcho(r: BatchRecipe): Record<string, unknown> {
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
-// ---- validation helpers ------------------------------------------------------------------------
-
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-function suggest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const a of allowed) {
-    const dist = a.toLowerCase().startsWith(key.toLowerCase()) || key.toLowerCase().startsWith(a.toLowerCase()) ? Math.min(1, levenshtein(key, a)) : levenshtein(key, a);
-    if (dist < bestD) {
-      bestD = dist;
-      best = a;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function typeName(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? `'${v}'` : String(v);
-}
-
-class Checker {
-  constructor(readonly file: string) {}
-
-  fail(message: string): never {
-    throw new XafsError('EOPTION', `${this.file}: ${message}`);
-  }
-
-  object(v: unknown, where: string, allowed: readonly string[]): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(where === '' ? `a batch recipe must be an object of keys (${allowed.join(', ')}), got ${typeName(v)}` : `'${where}' must be an object, got ${typeName(v)}`);
-    const o = v as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!allowed.includes(key)) {
-        const s = suggest(key, allowed);
-        const path = where === '' ? key : `${where}.${key}`;
-        this.fail(`unknown key '${path}' (${s ? `did you mean '${s}'?` : `the keys here are ${allowed.join(', ')}`})`);
-      }
-    }
-    return o;
-  }
-
-  number(v: unknown, where: string, rule: { integer?: boolean; min?: number; above?: number; max?: number } = {}): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`'${where}' must be ${rule.integer ? 'a whole number' : 'a number'}, got ${typeName(v)}`);
-    if (rule.integer && !Number.isInteger(v)) this.fail(`'${where}' must be a whole number, got ${v}`);
-    if (rule.min !== undefined && v < rule.min) this.fail(`'${where}' must be ≥ ${rule.min}, got ${v}`);
-    if (rule.max !== undefined && v > rule.max) this.fail(`'${where}' must be ≤ ${rule.max}, got ${v}`);
-    if (rule.above !== undefined && !(v > rule.above)) this.fail(`'${where}' must be above ${rule.above}, got ${v}`);
-    return v;
-  }
-
-  string(v: unknown, where: string): string {
-    if (typeof v !== 'string' || v === '') this.fail(`'${where}' must be a non-empty string, got ${typeName(v)}`);
-    return v;
-  }
-
-  boolean(v: unknown, where: string): boolean {
-    if (typeof v !== 'boolean') this.fail(`'${where}' must be true or false, got ${typeName(v)}`);
-    return v;
-  }
-
-  oneOf<T extends string>(v: unknown, where: string, allowed: readonly T[]): T {
-    if (typeof v !== 'string' || !allowed.includes(v as T)) this.fail(`'${where}' must be one of ${allowed.join(', ')}, got ${typeName(v)}`);
-    return v as T;
-  }
-
-  list(v: unknown, where: string, min = 1): unknown[] {
-    if (!Array.isArray(v)) this.fail(`'${where}' must be a list, got ${typeName(v)}`);
-    if (v.length < min) this.fail(`'${where}' must hold at least ${min} entr${min === 1 ? 'y' : 'ies'}, got ${v.length}`);
-    return v;
-  }
-
-  /** Numeric options: every present key must be a finite number (windows: a window name). */
-  numbers<T extends Record<string, unknown>>(v: unknown, where: string, keys: readonly string[], strings: readonly string[] = []): T {
-    const o = this.object(v, where, [...keys, ...strings]);
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) {
-      if (strings.includes(k)) out[k] = this.oneOf(o[k], `${where}.${k}`, WINDOWS);
-      else out[k] = this.number(o[k], `${where}.${k}`);
-    }
-    return out as T;
-  }
-}
-
 const stem = (file: string) => basename(file).replace(/\.[^.]*$/, '');
 
 // ---- the recipe --------------------------------------------------------------------------------
 
-const TOP_KEYS = ['version', 'title', 'comment', 'inputs', 'mu', 'energy', 'edge', 'valence', 'lcf', 'process', 'fit', 'globalFit', 'pca', 'mcr', 'outputs'] as const;
-
-/** Checks and resolves a parsed recipe (no file access). `path` names it in messages, `baseDir` resolves files. */
+/**
+ * Checks and resolves a parsed recipe (no file access). `path` names it in messages, `baseDir`
+ * resolves files. Types, ranges, allowed values and unknown keys are checked by the one recipe
+ * description (src/schema/batchRecipe.ts); what follows fills its defaults and checks what a
+ * schema cannot say (one input kind, increasing ranges, unique names).
+ */
 export function parseBatchRecipe(json: unknown, path: string, baseDir: string): BatchRecipe {
-  const c = new Checker(path);
-  const r = c.object(json, '', TOP_KEYS);
-  const version = r.version === undefined ? RECIPE_VERSION : c.number(r.version, 'version', { integer: true });
-  if (version !== RECIPE_VERSION) c.fail(`'version' ${version} is not supported: this xafs reads batch recipes of version ${RECIPE_VERSION}`);
-  if (r.inputs === undefined) c.fail(`'inputs' is missing: give {"files": GLOB}, {"columns": FILE}, {"athena": FILE} or {"hdf5": {"file", "energy", "mu"}}`);
-  const inputs = parseInputs(c, r.inputs);
+  validate(BATCH_RECIPE, json, path);
+  const fail = (message: string): never => {
+    throw new XafsError('EOPTION', `${path}: ${message}`);
+  };
+  const r = json as Record<string, any>; // the shape was checked by validate
+  const version: number = r.version ?? RECIPE_VERSION;
+  if (version !== RECIPE_VERSION) fail(`'version' ${version} is not supported: this xafs reads batch recipes of version ${RECIPE_VERSION}`);
+  const inputKeys = Object.keys(r.inputs);
+  if (inputKeys.length !== 1) fail(`'inputs' must hold exactly one of files, columns, athena, hdf5, got ${inputKeys.length === 0 ? 'none' : inputKeys.join(', ')}`);
+  const key = inputKeys[0]!;
+  const inputs = (key === 'hdf5' ? { hdf5: { file: r.inputs.hdf5.file, energy: r.inputs.hdf5.energy, mu: r.inputs.hdf5.mu } } : { [key]: r.inputs[key] }) as InputsSpec;
   const out: BatchRecipe = { version, inputs, process: { preEdge: {} }, outputs: { arrays: false }, path, baseDir };
-  if (r.title !== undefined) out.title = c.string(r.title, 'title');
-  if (r.comment !== undefined) out.comment = c.string(r.comment, 'comment');
-  if (r.mu !== undefined) out.mu = c.string(r.mu, 'mu');
-  if (r.energy !== undefined) out.energy = c.string(r.energy, 'energy');
+  for (const k of ['title', 'comment', 'mu', 'energy'] as const) if (r[k] !== undefined) out[k] = r[k];
+  const increasing = (where: string, lo: number, hi: number): void => {
+    if (!(lo < hi)) fail(`'${where}.emin' must be below '${where}.emax', got ${lo} and ${hi}`);
+  };
 
   if (r.edge !== undefined) {
-    const e = c.object(r.edge, 'edge', ['methods', 'smooth', 'searchWidth', 'halfLevel', 'integralLevels']);
-    const methods = e.methods === undefined ? (['deriv-fit', 'half'] as EdgeMethod[]) : c.list(e.methods, 'edge.methods').map((m, i) => c.oneOf(m, `edge.methods[${i}]`, EDGE_METHOD_NAMES));
-    if (new Set(methods).size !== methods.length) c.fail(`'edge.methods' names a method twice: ${methods.join(', ')}`);
-    let levels: [number, number] = [0.15, 0.85];
-    if (e.integralLevels !== undefined) {
-      const l = c.list(e.integralLevels, 'edge.integralLevels', 2);
-      if (l.length !== 2) c.fail(`'edge.integralLevels' must be two numbers [μ1, μ2], got ${l.length}`);
-      levels = [c.number(l[0], 'edge.integralLevels[0]', { above: 0 }), c.number(l[1], 'edge.integralLevels[1]', { above: 0 })];
-      if (!(levels[0] < levels[1])) c.fail(`'edge.integralLevels' must increase, got ${levels.join(', ')}`);
-    }
-    out.edge = {
-      methods,
-      smooth: e.smooth === undefined ? 1 : c.number(e.smooth, 'edge.smooth', { above: 0 }),
-      searchWidth: e.searchWidth === undefined ? 10 : c.number(e.searchWidth, 'edge.searchWidth', { above: 0 }),
-      halfLevel: e.halfLevel === undefined ? 0.5 : c.number(e.halfLevel, 'edge.halfLevel', { above: 0, max: 0.99 }),
-      integralLevels: levels,
-    };
+    const e = applyDefaults<EdgeSection & Record<string, unknown>>(EDGE, r.edge);
+    if (new Set(e.methods).size !== e.methods.length) fail(`'edge.methods' names a method twice: ${e.methods.join(', ')}`);
+    if (!(e.integralLevels[0] < e.integralLevels[1])) fail(`'edge.integralLevels' must increase, got ${e.integralLevels.join(', ')}`);
+    out.edge = { methods: e.methods, smooth: e.smooth, searchWidth: e.searchWidth, halfLevel: e.halfLevel, integralLevels: e.integralLevels };
   }
 
   if (r.valence !== undefined) {
-    const v = c.object(r.valence, 'valence', ['method', 'form', 'references', 'emin', 'emax']);
-    if (v.references === undefined) c.fail(`'valence.references' is missing: give at least two [{"file": F, "valence": V}]`);
-    const references = c.list(v.references, 'valence.references', 2).map((x, i) => {
-      const w = `valence.references[${i}]`;
-      const o = c.object(x, w, ['file', 'valence', 'name']);
-      if (o.file === undefined) c.fail(`'${w}.file' is missing`);
-      if (o.valence === undefined) c.fail(`'${w}.valence' is missing`);
-      const file = c.string(o.file, `${w}.file`);
-      return { file, valence: c.number(o.valence, `${w}.valence`), name: o.name === undefined ? stem(file) : c.string(o.name, `${w}.name`) };
-    });
-    out.valence = {
-      method: v.method === undefined ? 'half' : c.oneOf(v.method, 'valence.method', VALENCE_METHOD_NAMES),
-      form: v.form === undefined ? 'linear' : c.oneOf(v.form, 'valence.form', ['linear', 'quadratic'] as const),
-      references,
-      emin: v.emin === undefined ? -20 : c.number(v.emin, 'valence.emin'),
-      emax: v.emax === undefined ? 60 : c.number(v.emax, 'valence.emax'),
-    };
-    if (!(out.valence.emin < out.valence.emax)) c.fail(`'valence.emin' must be below 'valence.emax', got ${out.valence.emin} and ${out.valence.emax}`);
+    const v = applyDefaults<ValenceSection & Record<string, unknown>>(VALENCE, r.valence);
+    const references = (r.valence.references as { file: string; valence: number; name?: string }[]).map((x) => ({ file: x.file, valence: x.valence, name: x.name ?? stem(x.file) }));
+    out.valence = { method: v.method, form: v.form, references, emin: v.emin, emax: v.emax };
+    increasing('valence', v.emin, v.emax);
   }
 
   if (r.lcf !== undefined) {
-    const l = c.object(r.lcf, 'lcf', ['standards', 'space', 'emin', 'emax', 'sumToOne', 'eshift', 'normalization']);
-    if (l.standards === undefined) c.fail(`'lcf.standards' is missing: give at least two [{"file": F, "name": N}]`);
-    const standards = c.list(l.standards, 'lcf.standards', 1).map((x, i) => {
-      const w = `lcf.standards[${i}]`;
+    const l = applyDefaults<LcfSection & Record<string, unknown>>(LCF, r.lcf);
+    const standards = (r.lcf.standards as (string | { file: string; name?: string })[]).map((x, i) => {
       if (typeof x === 'string') return { file: x, name: stem(x) };
-      const o = c.object(x, w, ['file', 'name']);
-      if (o.file === undefined) c.fail(`'${w}.file' is missing`);
-      const file = c.string(o.file, `${w}.file`);
-      const name = o.name === undefined ? stem(file) : c.string(o.name, `${w}.name`);
-      if (!/^[A-Za-z0-9_.+-]+$/.test(name)) c.fail(`'${w}.name' must be letters, digits, _ . + or - (it names the column lcf_<name>), got '${name}'`);
-      return { file, name };
+      const name = x.name ?? stem(x.file);
+      if (!/^[A-Za-z0-9_.+-]+$/.test(name)) fail(`'lcf.standards[${i}].name' must be letters, digits, _ . + or - (it names the column lcf_<name>), got '${name}'`);
+      return { file: x.file, name };
     });
     const names = standards.map((s) => s.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) c.fail(`'lcf.standards' names '${dup}' twice: give each standard its own "name"`);
-    out.lcf = {
-      standards,
-      space: l.space === undefined ? 'norm' : c.oneOf(l.space, 'lcf.space', ['norm', 'flat', 'dmude'] as const),
-      emin: l.emin === undefined ? -20 : c.number(l.emin, 'lcf.emin'),
-      emax: l.emax === undefined ? 60 : c.number(l.emax, 'lcf.emax'),
-      sumToOne: l.sumToOne === undefined ? true : c.boolean(l.sumToOne, 'lcf.sumToOne'),
-      eshift: l.eshift === undefined ? 'common' : c.oneOf(l.eshift, 'lcf.eshift', ['none', 'common', 'each'] as const),
-      normalization: l.normalization === undefined ? 'sample' : c.oneOf(l.normalization, 'lcf.normalization', ['sample', 'own'] as const),
-    };
-    if (!(out.lcf.emin < out.lcf.emax)) c.fail(`'lcf.emin' must be below 'lcf.emax', got ${out.lcf.emin} and ${out.lcf.emax}`);
+    if (dup) fail(`'lcf.standards' names '${dup}' twice: give each standard its own "name"`);
+    out.lcf = { standards, space: l.space, emin: l.emin, emax: l.emax, sumToOne: l.sumToOne, eshift: l.eshift, normalization: l.normalization };
+    increasing('lcf', l.emin, l.emax);
   }
 
   if (r.process !== undefined) {
-    const p = c.object(r.process, 'process', ['preEdge', 'autobk', 'xftf']);
-    if (p.preEdge !== undefined) out.process.preEdge = c.numbers(p.preEdge, 'process.preEdge', ['pre1', 'pre2', 'norm1', 'norm2', 'nnorm', 'nvict']);
-    if (p.autobk !== undefined) out.process.autobk = c.numbers(p.autobk, 'process.autobk', ['rbkg', 'kweight', 'kmin', 'kmax', 'dk', 'nknots', 'nclamp', 'clampLo', 'clampHi'], ['window']);
-    if (p.xftf !== undefined) out.process.xftf = c.numbers(p.xftf, 'process.xftf', ['kmin', 'kmax', 'dk', 'dk2', 'kweight', 'rmaxOut'], ['window']);
-    if (out.process.preEdge.nnorm !== undefined) c.number(out.process.preEdge.nnorm, 'process.preEdge.nnorm', { integer: true, min: 0, max: 5 });
+    if (r.process.preEdge !== undefined) out.process.preEdge = { ...r.process.preEdge };
+    if (r.process.autobk !== undefined) out.process.autobk = { ...r.process.autobk };
+    if (r.process.xftf !== undefined) out.process.xftf = { ...r.process.xftf };
   }
 
   if (r.fit !== undefined) {
-    if (typeof r.fit === 'string') out.fit = { recipe: c.string(r.fit, 'fit'), warmStart: true };
-    else {
-      const f = c.object(r.fit, 'fit', ['recipe', 'warmStart']);
-      if (f.recipe === undefined) c.fail(`'fit.recipe' is missing: the fit recipe file (xafs fit) applied to every spectrum`);
-      out.fit = { recipe: c.string(f.recipe, 'fit.recipe'), warmStart: f.warmStart === undefined ? true : c.boolean(f.warmStart, 'fit.warmStart') };
-    }
+    const f = typeof r.fit === 'string' ? { recipe: r.fit } : r.fit;
+    out.fit = { recipe: f.recipe, warmStart: f.warmStart ?? true };
   }
   if (r.globalFit !== undefined) {
-    const g = typeof r.globalFit === 'string' ? { recipe: r.globalFit } : c.object(r.globalFit, 'globalFit', ['recipe', 'perSpectrum']);
-    if (g.recipe === undefined) c.fail(`'globalFit.recipe' is missing: a fit recipe whose dataset is repeated for every spectrum`);
-    out.globalFit = {
-      recipe: c.string(g.recipe, 'globalFit.recipe'),
-      perSpectrum: g.perSpectrum === undefined ? [] : c.list(g.perSpectrum, 'globalFit.perSpectrum', 0).map((x, i) => c.string(x, `globalFit.perSpectrum[${i}]`)),
-    };
+    const g = typeof r.globalFit === 'string' ? { recipe: r.globalFit } : r.globalFit;
+    out.globalFit = { recipe: g.recipe, perSpectrum: [...(g.perSpectrum ?? [])] };
   }
-  for (const key of ['pca', 'mcr'] as const) {
-    if (r[key] === undefined) continue;
-    const s = c.object(r[key], key, ['space', 'emin', 'emax', 'ncomps']);
-    const sec: SeriesAnalysisSection = {
-      space: s.space === undefined ? 'norm' : c.oneOf(s.space, `${key}.space`, ['norm', 'flat', 'dmude'] as const),
-      emin: s.emin === undefined ? -20 : c.number(s.emin, `${key}.emin`),
-      emax: s.emax === undefined ? 60 : c.number(s.emax, `${key}.emax`),
-    };
-    if (s.ncomps !== undefined) sec.ncomps = c.number(s.ncomps, `${key}.ncomps`, { integer: true, min: 1 });
-    else if (key === 'mcr') sec.ncomps = 2;
-    if (!(sec.emin < sec.emax)) c.fail(`'${key}.emin' must be below '${key}.emax', got ${sec.emin} and ${sec.emax}`);
-    out[key] = sec;
+  for (const k of ['pca', 'mcr'] as const) {
+    if (r[k] === undefined) continue;
+    const s = r[k] as Partial<SeriesAnalysisSection>;
+    const sec: SeriesAnalysisSection = { space: s.space ?? 'norm', emin: s.emin ?? -20, emax: s.emax ?? 60 };
+    if (s.ncomps !== undefined) sec.ncomps = s.ncomps;
+    else if (k === 'mcr') sec.ncomps = 2;
+    increasing(k, sec.emin, sec.emax);
+    out[k] = sec;
   }
   if (r.outputs !== undefined) {
-    const o = c.object(r.outputs, 'outputs', ['dir', 'arrays']);
-    if (o.dir !== undefined) out.outputs.dir = c.string(o.dir, 'outputs.dir');
-    if (o.arrays !== undefined) out.outputs.arrays = c.boolean(o.arrays, 'outputs.arrays');
+    if (r.outputs.dir !== undefined) out.outputs.dir = r.outputs.dir;
+    if (r.outputs.arrays !== undefined) out.outputs.arrays = r.outputs.arrays;
   }
   // xftf, fit and globalFit need χ(k): autobk with Larch's defaults unless given
   if ((out.process.xftf || out.fit || out.globalFit) && !out.process.autobk) out.process.autobk = {};
@@ -378,31 +238,10 @@ export function parseBatchRecipe(json: unknown, path: string, baseDir: string): 
   return out;
 }
 
-function parseInputs(c: Checker, v: unknown): InputsSpec {
-  const o = c.object(v, 'inputs', ['files', 'columns', 'athena', 'hdf5']);
-  const keys = Object.keys(o);
-  if (keys.length !== 1) c.fail(`'inputs' must hold exactly one of files, columns, athena, hdf5, got ${keys.length === 0 ? 'none' : keys.join(', ')}`);
-  const key = keys[0]!;
-  if (key === 'hdf5') {
-    const h = c.object(o.hdf5, 'inputs.hdf5', ['file', 'energy', 'mu']);
-    for (const k of ['file', 'energy', 'mu']) if (h[k] === undefined) c.fail(`'inputs.hdf5.${k}' is missing`);
-    return { hdf5: { file: c.string(h.file, 'inputs.hdf5.file'), energy: c.string(h.energy, 'inputs.hdf5.energy'), mu: c.string(h.mu, 'inputs.hdf5.mu') } };
-  }
-  const s = c.string(o[key], `inputs.${key}`);
-  return { [key]: s } as InputsSpec;
-}
-
 /** Reads, checks and resolves a batch recipe file (JSON, or YAML for .yaml/.yml). */
 export function loadBatchRecipe(file: string): BatchRecipe {
   if (!existsSync(file)) throw new XafsError('ENOENT', `batch recipe not found: '${file}'; check the name and the folder`);
-  const text = readFileSync(file, 'utf8');
-  let json: unknown;
-  const ext = extname(file).toLowerCase();
-  try {
-    json = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    throw new XafsError('EFORMAT', `${file} is not valid ${ext === '.yaml' || ext === '.yml' ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}; a batch recipe is an object with "inputs" and the analyses (see the README, "Processing an in situ series")`);
-  }
+  const json = parseRecipeText(readFileSync(file, 'utf8'), file, 'a batch recipe is an object with "inputs" and the analyses (docs/recipes.md)');
   return parseBatchRecipe(json, file, dirname(resolve(file)));
 }
 
