@@ -80,6 +80,21 @@ export function addAutobkOptions(cmd: Command, addNum: AddNumber): void {
   addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)');
 }
 
+/** `xafs fit` --posterior and --mc (docs/fit-posterior.md). */
+function addFitUncertaintyOptions(cmd: Command): void {
+  const fail = (message: string): never => cmd.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
+  const addNum = (flags: string, desc: string, rule: NumberRule = {}) => cmd.addOption(new Option(flags, desc).argParser(parseNumber(flags.split(' ')[0]!, rule, fail)));
+  cmd.optionsGroup('Uncertainty:');
+  cmd.option('--posterior', 'sample the posterior of the parameters (affine-invariant ensemble MCMC on the fit residual): medians, 68/95 % intervals; with --out the chain and a corner plot');
+  addNum('--walkers <n>', 'posterior: number of walkers (default max(2·nvarys, 16))', { integer: true, min: 2 });
+  addNum('--steps <n>', 'posterior: steps per walker, burn-in included (default 4000)', { integer: true, min: 2 });
+  addNum('--burn <n>', 'posterior: steps discarded as burn-in (default steps/4)', { integer: true, min: 0 });
+  addNum('--thin <n>', 'posterior: keep every n-th step (default 1)', { integer: true, min: 1 });
+  addNum('--mc <n>', 'Monte Carlo: re-run pre_edge + AUTOBK + fit on n noise-resampled copies of μ(E) and report the spread', { integer: true, min: 2 });
+  addNum('--mc-sigma <σ>', 'Monte Carlo: noise of μ(E), in its units (default: estimated from the data above e0 + 100 eV)', { above: 0 });
+  addNum('--seed <n>', 'seed of --posterior and --mc: the same seed gives the same numbers (default 1)', { integer: true, min: 0 });
+}
+
 /** The commander program; `io` lets tests run it in-process. */
 export function createProgram(io: Io = defaultIo): Command {
   const program = new Command();
@@ -159,18 +174,19 @@ Examples:
     processCommand(file, opts, io);
   });
 
-  program
+  const fit = program
     .command('fit')
     .description('fit FEFF paths to EXAFS data (Larch feffit): coordination numbers, distances (Å), σ² (Å²), ΔE0 (eV) with error bars')
     .argument('<recipe>', 'fit recipe (JSON: params and datasets; see the README, "Fitting coordination numbers")')
     .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: the recipe\'s folder)')
     .option('--json', 'print one JSON document on stdout (params, correlations, statistics, datasets, paths)')
     .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')
-    .option('--force', 'fit even when the varied parameters outnumber the independent points')
-    .action(async (recipe: string, opts: Record<string, unknown>) => {
-      const { fitCommand } = await import('./fit.js');
-      fitCommand(recipe, opts, io);
-    });
+    .option('--force', 'fit even when the varied parameters outnumber the independent points');
+  addFitUncertaintyOptions(fit);
+  fit.action(async (recipe: string, opts: Record<string, unknown>) => {
+    const { fitCommand } = await import('./fit.js');
+    await fitCommand(recipe, opts, io);
+  });
 
   program
     .command('paths')
