@@ -78,7 +78,7 @@ export async function cornerFigure(d: CornerData, o: CornerFigureOptions = {}): 
     const b = Math.floor(((v - lo) / (hi - lo)) * nb);
     return b >= 0 && b < nb ? b : -1;
   };
-  const axisX = (a: number, row: number) => ({ title: row === n - 1 ? show[a] : null, labels: row === n - 1, tickCount: 4 });
+  const axisX = (a: number, row: number) => ({ title: row === n - 1 ? show[a] : null, labels: row === n - 1, tickCount: 3, labelFontSize: 9 });
 
   const rowsSpec: unknown[] = [];
   for (let i = 0; i < n; i++) {
@@ -164,14 +164,20 @@ export async function cornerFigure(d: CornerData, o: CornerFigureOptions = {}): 
         ],
       });
     }
-    rowsSpec.push({ hconcat: cells, spacing: 6 });
+    // empty cells right of the diagonal keep the grid aligned (a concat with n columns)
+    for (let j = i + 1; j < n; j++) cells.push({ width: cell, height: cell, data: { values: [{}] }, mark: { type: 'text', text: '' }, view: { stroke: null } });
+    rowsSpec.push(...cells);
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { ...VL_CONFIG, view: { stroke: '#000000', strokeWidth: 0.6 }, concat: { spacing: 6 } },
     ...(o.title ? { title: o.title } : {}),
-    vconcat: rowsSpec,
-    spacing: 6,
+    concat: rowsSpec,
+    columns: n,
+    // flush: the cells' sizes alone set the grid (a long title or the y labels of column 0 do not
+    // widen a column); the spacing leaves room for the titles above the diagonal
+    bounds: 'flush',
+    spacing: { row: 22, column: 14 },
     resolve: { scale: { color: 'independent' } },
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
