@@ -147,6 +147,7 @@ describe('the public API', () => {
       'chiqFigure',
       'chirFigure',
       'cornerFigure',
+      'cornerOfChain',
       'derivativeFigure',
       'fitFigure',
       'lcfFigure',

@@ -4,6 +4,8 @@
  * the 2-D joint histogram of every pair below it (grey levels, best fit marked). Histograms are
  * binned here, so the spec stays small whatever the number of samples.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { XafsError } from '../errors.js';
 import { renderVegaLite } from './render.js';
@@ -190,4 +192,39 @@ function fmtInterval(med: number, lo: number, hi: number): string {
   const e = Math.min(m, p);
   const dec = e > 0 ? Math.max(0, Math.min(8, 1 - Math.floor(Math.log10(e)))) : 3;
   return `${med.toFixed(dec)} −${m.toFixed(dec)} +${p.toFixed(dec)}`;
+}
+
+/**
+ * The corner plot of an `xafs fit --posterior --out DIR` run: DIR (or its posterior_chain.csv);
+ * the best-fit marks come from result.json beside the chain when it is there.
+ */
+export async function cornerOfChain(input: string, o: CornerFigureOptions = {}): Promise<string> {
+  const file = existsSync(input) && statSync(input).isDirectory() ? join(input, 'posterior_chain.csv') : input;
+  if (!existsSync(file)) throw new XafsError('ENOENT', `${file} not found: the corner plot reads the posterior_chain.csv that xafs fit --posterior --out DIR writes`);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const head = (lines[0] ?? '').split(',');
+  if (head[0] !== 'logp' || head.length < 2) throw new XafsError('EFORMAT', `${file} line 2: expected the header 'logp,<parameters>' of an xafs fit --posterior chain`);
+  const names = head.slice(1);
+  const samples = new Float64Array((lines.length - 1) * names.length);
+  lines.slice(1).forEach((l, s) => {
+    const cells = l.split(',');
+    names.forEach((_, c) => {
+      const v = Number(cells[c + 1]);
+      if (!Number.isFinite(v)) throw new XafsError('EFORMAT', `${file}: sample ${s + 1} (${names[c]}) is '${cells[c + 1]}', not a number`);
+      samples[s * names.length + c] = v;
+    });
+  });
+  let best: number[] | undefined;
+  const resultFile = join(dirname(file), 'result.json');
+  if (existsSync(resultFile)) {
+    try {
+      const params = (JSON.parse(readFileSync(resultFile, 'utf8')) as { posterior?: { params?: Record<string, { best?: number }> } }).posterior?.params;
+      if (params && names.every((n) => typeof params[n]?.best === 'number')) best = names.map((n) => params[n]!.best!);
+    } catch {
+      // a result.json that is not ours: no best-fit marks
+    }
+  }
+  return cornerFigure({ names, samples, best }, o);
 }

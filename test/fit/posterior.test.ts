@@ -212,6 +212,13 @@ describe('xafs fit --posterior', () => {
     const png = readFileSync(join(out, 'posterior_corner.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(existsSync(join(out, 'posterior_corner.svg'))).toBe(true);
+    // xafs plot corner redraws it from the folder, best-fit marks from result.json
+    const fig = join(out, 'again.svg');
+    const p = await xafs('plot', 'corner', out, '--out', fig);
+    expect(p.code).toBe(0);
+    const svg = readFileSync(fig, 'utf8');
+    for (const name of ['amp', 'del_e0', 'del_r', 'sig2']) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain(`amp = ${doc.posterior.params.amp.median.toFixed(3)}`);
   });
 
   test('bad options exit 2 with a clear message', async () => {
