@@ -62,11 +62,11 @@ function intervalTable(head: string[], rows: string[][]): string[] {
 export function formatPosterior(p: PosteriorResult): string {
   const out = [
     `posterior: ${p.walkers} walkers × ${p.steps} steps (burn-in ${p.burn}, thin ${p.thin}, seed ${p.seed}), ${p.evaluations} evaluations, ${p.samples} samples`,
-    `           acceptance ${p.acceptance.toFixed(3)}, autocorrelation time τ ≤ ${Number.isFinite(p.tauMax) ? p.tauMax.toFixed(1) : '∞'} steps`,
+    `           acceptance ${p.acceptance.toFixed(3)}, autocorrelation time τ ≤ ${p.tauMax !== null ? p.tauMax.toFixed(1) : '? (chains too short to measure it)'} steps`,
   ];
   const rows = Object.entries(p.params).map(([name, q]) => {
     const e = Math.min(q.minus68, q.plus68);
-    return [name + (q.derived ? ' (expr)' : ''), val(q.median, e), `−${val(q.minus68, e)}`, `+${val(q.plus68, e)}`, `[${val(q.lo95, e)}, ${val(q.hi95, e)}]`, val(q.best, e), sig(q.stderr), q.tau !== undefined ? q.tau.toFixed(1) : ''];
+    return [name + (q.derived ? ' (expr)' : ''), val(q.median, e), `−${val(q.minus68, e)}`, `+${val(q.plus68, e)}`, `[${val(q.lo95, e)}, ${val(q.hi95, e)}]`, val(q.best, e), sig(q.stderr), q.tau === undefined ? '' : q.tau === null ? '?' : q.tau.toFixed(1)];
   });
   out.push(...intervalTable(['parameter', 'median', '−68 %', '+68 %', '95 % interval', 'best fit', '± covariance', 'τ'], rows));
   const corr = Object.entries(p.correlations);

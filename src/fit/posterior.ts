@@ -45,8 +45,8 @@ export interface PosteriorParam {
   /** The 2.5 % and 97.5 % quantiles. */
   lo95: number;
   hi95: number;
-  /** Integrated autocorrelation time in steps (varied parameters only). */
-  tau?: number;
+  /** Integrated autocorrelation time in steps (varied parameters only); null when no walker moved. */
+  tau?: number | null;
   /** True for an expression parameter computed from the varied ones. */
   derived?: boolean;
 }
@@ -73,8 +73,8 @@ export interface PosteriorResult {
   evaluations: number;
   samples: number;
   acceptance: number;
-  /** Largest τ of the varied parameters, steps. */
-  tauMax: number;
+  /** Largest τ of the varied parameters, steps; null when some τ could not be measured (no walker moved). */
+  tauMax: number | null;
   params: Record<string, PosteriorParam>;
   /** Pearson correlations of the samples, pairs of varied parameters with |r| ≥ 0.1. */
   correlations: Record<string, number>;
@@ -284,16 +284,16 @@ export function samplePosterior(problem: FitProblem, options: PosteriorOptions =
       hi95: q(0.975),
     };
     if (isVary) {
-      entry.tau = integratedTime(trace, post, W, n, c);
-      tauMax = Math.max(tauMax, entry.tau);
+      const tau = integratedTime(trace, post, W, n, c);
+      entry.tau = Number.isFinite(tau) ? tau : null;
+      tauMax = Math.max(tauMax, tau);
     } else entry.derived = true;
     report[name] = entry;
   });
-  if (!Number.isFinite(tauMax) || post < 50 * tauMax) {
-    warnings.push(
-      `the chains are short: ${post} steps after burn-in but the autocorrelation time is ${Number.isFinite(tauMax) ? tauMax.toFixed(1) : 'not measurable'} steps; ` +
-        `intervals are reliable from 50 τ (${Number.isFinite(tauMax) ? Math.ceil(50 * tauMax) : 'more'} steps): raise steps`,
-    );
+  if (!Number.isFinite(tauMax)) {
+    warnings.push(`the autocorrelation time cannot be measured: some parameter never moved in ${post} steps after burn-in (the likelihood may be −∞ or non-finite around the best fit); check the bounds and the fit`);
+  } else if (post < 50 * tauMax) {
+    warnings.push(`the chains are short: ${post} steps after burn-in but the autocorrelation time is ${tauMax.toFixed(1)} steps; intervals are reliable from 50 τ (${Math.ceil(50 * tauMax)} steps): raise steps`);
   }
   // far from the linear regime: the posterior, not the covariance, is the uncertainty to quote
   const wide: string[] = [];
@@ -336,7 +336,7 @@ export function samplePosterior(problem: FitProblem, options: PosteriorOptions =
     evaluations,
     samples: nsamp,
     acceptance,
-    tauMax,
+    tauMax: Number.isFinite(tauMax) ? tauMax : null,
     params: report,
     correlations,
     warnings,
@@ -379,7 +379,7 @@ function pearson(s: Float64Array, ncol: number, m: number, a: number, b: number)
 /**
  * Integrated autocorrelation time of coordinate c (emcee `integrated_time`, c = 5): the
  * autocorrelation function of each walker's chain, averaged over walkers, summed up to the first
- * window M with M ≥ 5 τ(M). Returns Infinity when no window up to the chain length qualifies.
+ * window M with M ≥ 5 τ(M). Returns Infinity when no walker moved (or for fewer than 2 steps).
  */
 export function integratedTime(trace: Float64Array, steps: number, walkers: number, n: number, c: number): number {
   if (steps < 2) return Infinity;

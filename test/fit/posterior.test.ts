@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { FitProblem } from '../../src/fit/feffit.js';
 import { ParamSet } from '../../src/fit/params.js';
-import { samplePosterior, seededRandom, type PosteriorResult } from '../../src/fit/posterior.js';
+import { integratedTime, samplePosterior, seededRandom, type PosteriorResult } from '../../src/fit/posterior.js';
 import { fitRecipe } from '../../src/fit/run.js';
 import { xafs, expectRefused } from '../cli/helpers.js';
 import { catchXafs } from '../io/helpers.js';
@@ -83,7 +83,7 @@ describe('samplePosterior on analytic posteriors', () => {
       expect((p.hi95 - p.lo95) / (2 * 1.959964 * sd), name).toBeCloseTo(1, 1);
     });
     expect(post.warnings).toEqual([]);
-    expect(post.tauMax * 50).toBeLessThan(post.steps - post.burn);
+    expect(post.tauMax! * 50).toBeLessThan(post.steps - post.burn);
     expect(post.acceptance).toBeGreaterThan(0.2);
     expect(post.acceptance).toBeLessThan(0.8);
   });
@@ -149,7 +149,8 @@ describe('posterior of a linear-regime XAFS fit (synthetic Cu μ(E), one path, �
     const fit = fitRecipe(recipe, { onProblem: (p) => (post = samplePosterior(p, { steps: 3500, burn: 500, seed: 1 })) });
     expect(post).toBeDefined();
     const P = post!;
-    expect(P.tauMax * 50).toBeLessThan(3000);
+    expect(P.tauMax).not.toBeNull();
+    expect(P.tauMax! * 50).toBeLessThan(3000);
     for (const name of ['amp', 'del_e0', 'del_r', 'sig2']) {
       const p = P.params[name];
       const se = fit.params[name].stderr!;
@@ -163,6 +164,30 @@ describe('posterior of a linear-regime XAFS fit (synthetic Cu μ(E), one path, �
   });
 });
 
+describe('the autocorrelation time', () => {
+  test('of AR(1) chains x_t = φ x_{t−1} + e_t is (1 + φ)/(1 − φ) within 10 %', () => {
+    // 16 chains × 20 000 steps of φ = 0.9 (τ = 19): the estimate's relative error is
+    // ~sqrt(2·5τ/(16·20000)) ≈ 2.5 %, so 10 % is 4 σ
+    const steps = 20000;
+    const walkers = 16;
+    const phi = 0.9;
+    const rng = seededRandom(8);
+    const trace = new Float64Array(steps * walkers);
+    for (let w = 0; w < walkers; w++) {
+      let x = rng.normal() / Math.sqrt(1 - phi * phi);
+      for (let t = 0; t < steps; t++) {
+        x = phi * x + rng.normal();
+        trace[t * walkers + w] = x;
+      }
+    }
+    const tau = integratedTime(trace, steps, walkers, 1, 0);
+    expect(Math.abs(tau / ((1 + phi) / (1 - phi)) - 1)).toBeLessThan(0.1);
+    // white noise: τ = 1
+    for (let i = 0; i < trace.length; i++) trace[i] = rng.normal();
+    expect(integratedTime(trace, steps, walkers, 1, 0)).toBeCloseTo(1, 1);
+  });
+});
+
 describe('reproducibility and options', () => {
   test('the same seed gives the same chain; another seed a different one', () => {
     const { problem } = linearProblem(10);
@@ -172,6 +197,13 @@ describe('reproducibility and options', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(Array.from(b.chain.samples)).toEqual(Array.from(a.chain.samples));
     expect(c.params.a.median).not.toBe(a.params.a.median);
+  });
+
+  test('τ of walkers that never moved is Infinity (null in the result); a short chain is warned about', () => {
+    expect(integratedTime(new Float64Array(40).fill(3), 20, 2, 1, 0)).toBe(Infinity);
+    const { problem } = linearProblem(10);
+    const p = samplePosterior(problem, { steps: 12, burn: 2, seed: 1 });
+    expect(p.warnings[0]).toMatch(/^the chains are short: 10 steps after burn-in but the autocorrelation time is [\d.]+ steps; intervals are reliable from 50 τ \(\d+ steps\): raise steps$/);
   });
 
   test('bad options are refused with the option named', () => {
