@@ -7,7 +7,8 @@
  *   s² = Σ r(x̂)² / (N_idp − nvarys): the scale of the fit's error bars (Larch: sqrt(C_ii·χ²_ν)), so
  *   in the linear regime the posterior is Gaussian with exactly the covariance of the error bars.
  *   In Larch's χ² units this is −χ²(x) / (2 χ²_ν(x̂)).
- * - Walkers start in a ball around the best fit, each coordinate drawn from N(x̂_i, (ball·σ_i)²).
+ * - Walkers start in a ball around the best fit, each coordinate drawn from N(x̂_i, (ball·σ_i)²)
+ *   and reflected into the bounds.
  * - Walkers move one after another (the serial form of the stretch move: every proposal draws
  *   its partner from the current positions of all other walkers), z ~ g(z) ∝ 1/sqrt(z) on [1/a, a].
  * - τ is the integrated autocorrelation time of the walker-averaged autocorrelation function with
@@ -191,7 +192,11 @@ export function samplePosterior(problem: FitProblem, options: PosteriorOptions =
     const x = pos.subarray(w * n, (w + 1) * n);
     for (let tries = 0; ; tries++) {
       for (let j = 0; j < n; j++) {
-        const v = best[j] + o.ball * sig[j] * rng.normal();
+        // reflected at a bound (clipping would stack walkers on it, where stretch moves cannot
+        // separate them again in that coordinate)
+        let v = best[j] + o.ball * sig[j] * rng.normal();
+        if (v < lower[j]) v = 2 * lower[j] - v;
+        if (v > upper[j]) v = 2 * upper[j] - v;
         x[j] = Math.min(upper[j], Math.max(lower[j], v));
       }
       lp[w] = logp(x);
