@@ -174,19 +174,19 @@ Examples:
     processCommand(file, opts, io);
   });
 
-  const fit = program
+  program
     .command('fit')
     .description('fit FEFF paths to EXAFS data (Larch feffit): coordination numbers, distances (Å), σ² (Å²), ΔE0 (eV) with error bars')
     .argument('<recipe>', 'fit recipe (JSON: params and datasets; see the README, "Fitting coordination numbers")')
     .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: the recipe\'s folder)')
     .option('--json', 'print one JSON document on stdout (params, correlations, statistics, datasets, paths)')
     .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')
-    .option('--force', 'fit even when the varied parameters outnumber the independent points');
-  addFitUncertaintyOptions(fit);
-  fit.action(async (recipe: string, opts: Record<string, unknown>) => {
-    const { fitCommand } = await import('./fit.js');
-    await fitCommand(recipe, opts, io);
-  });
+    .option('--force', 'fit even when the varied parameters outnumber the independent points')
+    .action(async (recipe: string, opts: Record<string, unknown>) => {
+      const { fitCommand } = await import('./fit.js');
+      await fitCommand(recipe, opts, io);
+    });
+  addFitUncertaintyOptions(program.commands.find((c) => c.name() === 'fit')!);
 
   program
     .command('paths')
