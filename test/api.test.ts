@@ -49,6 +49,7 @@ describe('the public API', () => {
     const series = await import('../src/series/index.js');
     expect(Object.keys(fit).sort()).toEqual([
       'ParamSet',
+      'estimateMuNoise',
       'feffit',
       'ff2chi',
       'fitJson',
@@ -57,7 +58,9 @@ describe('the public API', () => {
       'formatFitReport',
       'listFeffPaths',
       'loadFeffPath',
+      'monteCarloRecipe',
       'pathChi',
+      'samplePosterior',
       'sigma2Debye',
       'sigma2Eins',
     ]);
@@ -143,6 +146,8 @@ describe('the public API', () => {
       'chikFigure',
       'chiqFigure',
       'chirFigure',
+      'cornerFigure',
+      'cornerOfChain',
       'derivativeFigure',
       'fitFigure',
       'lcfFigure',

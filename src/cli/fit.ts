@@ -5,17 +5,135 @@ import { fitRecipe, type RecipeFit } from '../fit/run.js';
 import { fitJson, formatFitReport } from '../fit/report.js';
 import { listFeffPaths } from '../fit/paths.js';
 import type { Io } from './program.js';
+import { XafsError } from '../errors.js';
+import { samplePosterior, type PosteriorOptions, type PosteriorResult } from '../fit/posterior.js';
+import { monteCarloRecipe, type MonteCarloResult } from '../fit/montecarlo.js';
 import { toJson, writeColumns } from './format.js';
 
-export function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): void {
-  const res = fitRecipe(recipe, { dataDir: o.dataDir as string | undefined, force: o.force === true, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
-  const json = fitJson(res);
+export async function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): Promise<void> {
+  const warn = (m: string) => io.err(`xafs: warning: ${m}\n`);
+  const dataDir = o.dataDir as string | undefined;
+  const postOnly = ['walkers', 'steps', 'burn', 'thin'].filter((k) => o[k] !== undefined);
+  if (!o.posterior && postOnly.length) throw new XafsError('EOPTION', `${postOnly.map((k) => `--${k}`).join(', ')} set the posterior sampler: add --posterior`);
+  if (o.mc === undefined && o.mcSigma !== undefined) throw new XafsError('EOPTION', '--mc-sigma sets the Monte Carlo noise: add --mc N');
+  if (!o.posterior && o.mc === undefined && o.seed !== undefined) throw new XafsError('EOPTION', '--seed seeds --posterior and --mc: add one of them');
+  // --posterior samples inside the fit, while its residual (WASM datasets) is alive
+  let posterior: PosteriorResult | undefined;
+  const postOpts = o.posterior ? posteriorOptions(o) : undefined;
+  const res = fitRecipe(recipe, {
+    dataDir,
+    force: o.force === true,
+    warn,
+    onProblem: postOpts && ((p) => (posterior = samplePosterior(p, postOpts))),
+  });
+  const mc = o.mc !== undefined ? monteCarloRecipe(recipe, res, { replicas: o.mc as number, seed: o.seed as number | undefined, sigma: o.mcSigma as number | undefined, dataDir, force: o.force === true }) : undefined;
+  for (const w of [...(posterior?.warnings ?? []).map((m) => `posterior: ${m}`), ...(mc?.warnings ?? []).map((m) => `Monte Carlo: ${m}`)]) warn(w);
+  const json = { ...fitJson(res), ...(posterior ? { posterior } : {}), ...(mc ? { monteCarlo: mc } : {}) };
   if (o.out) {
     const written = writeFitOutputs(String(o.out), res, json, (i, file) => `xafs fit ${recipe}: dataset ${i + 1} (${file})`);
+    if (posterior) written.push(...(await writePosteriorOutputs(String(o.out), res, posterior)));
     io.err(`wrote ${written.join(', ')}\n`);
   }
   if (o.json) io.out(toJson(json) + '\n');
-  else io.out(formatFitReport(res, `xafs fit ${recipe}`));
+  else {
+    io.out(formatFitReport(res, `xafs fit ${recipe}`));
+    if (posterior) io.out('\n' + formatPosterior(posterior));
+    if (mc) io.out('\n' + formatMonteCarlo(mc));
+  }
+}
+
+function posteriorOptions(o: Record<string, unknown>): PosteriorOptions {
+  return { walkers: o.walkers as number | undefined, steps: o.steps as number | undefined, burn: o.burn as number | undefined, thin: o.thin as number | undefined, seed: o.seed as number | undefined };
+}
+
+const sig = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(3)).toString());
+const val = (v: number, err: number) => {
+  const dec = err > 0 && Number.isFinite(err) ? Math.max(0, Math.min(10, 2 - Math.floor(Math.log10(err)))) : 4;
+  return v.toFixed(dec);
+};
+
+function intervalTable(head: string[], rows: string[][]): string[] {
+  const all = [head, ...rows];
+  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+/** The posterior table: median, −/+68 %, 95 % interval, and the covariance error for comparison. */
+export function formatPosterior(p: PosteriorResult): string {
+  const out = [
+    `posterior: ${p.walkers} walkers × ${p.steps} steps (burn-in ${p.burn}, thin ${p.thin}, seed ${p.seed}), ${p.evaluations} evaluations, ${p.samples} samples`,
+    `           acceptance ${p.acceptance.toFixed(3)}, autocorrelation time τ ≤ ${p.tauMax !== null ? p.tauMax.toFixed(1) : '? (chains too short to measure it)'} steps`,
+  ];
+  const rows = Object.entries(p.params).map(([name, q]) => {
+    const e = Math.min(q.minus68, q.plus68);
+    return [name + (q.derived ? ' (expr)' : ''), val(q.median, e), `−${val(q.minus68, e)}`, `+${val(q.plus68, e)}`, `[${val(q.lo95, e)}, ${val(q.hi95, e)}]`, val(q.best, e), sig(q.stderr), q.tau === undefined ? '' : q.tau === null ? '?' : q.tau.toFixed(1)];
+  });
+  out.push(...intervalTable(['parameter', 'median', '−68 %', '+68 %', '95 % interval', 'best fit', '± covariance', 'τ'], rows));
+  const corr = Object.entries(p.correlations);
+  if (corr.length) {
+    out.push('', 'posterior correlations (|r| ≥ 0.1):');
+    for (const [pair, r] of corr) out.push(`  ${pair.replace(',', ' – ').padEnd(24)} ${r.toFixed(3)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function formatMonteCarlo(m: MonteCarloResult): string {
+  const out = [
+    `Monte Carlo: ${m.succeeded} of ${m.replicas} replicas (seed ${m.seed}), ${m.evaluations} evaluations; noise of μ(E): ${m.noise.map((n) => `${sig(n.sigma)}${n.estimated ? ' (estimated)' : ''}`).join(', ')}`,
+  ];
+  const rows = Object.entries(m.params).map(([name, q]) => [name, val(q.median, q.std), sig(q.std), `−${val(q.minus68, q.std)}`, `+${val(q.plus68, q.std)}`, `[${val(q.lo95, q.std)}, ${val(q.hi95, q.std)}]`, val(q.best, q.std), sig(q.stderr)]);
+  out.push(...intervalTable(['parameter', 'median', 'spread (sd)', '−68 %', '+68 %', '95 % interval', 'best fit', '± covariance'], rows));
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The corner plot's parameters: every varied one when there are at most 6, else those that set
+ * the first paths' amplitude (degen, s02), e0 and deltar, up to 6.
+ */
+function cornerParams(res: RecipeFit, names: string[]): string[] {
+  const vary = names.filter((n) => res.params[n]?.vary);
+  if (vary.length <= 6) return vary;
+  const picked: string[] = [];
+  for (const d of res.recipe.datasets) {
+    for (const p of d.paths) {
+      for (const key of ['degen', 's02', 'e0', 'deltar'] as const) {
+        const v = p[key];
+        const ids = typeof v === 'string' ? (v.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) : [];
+        for (const id of ids) if (vary.includes(id) && !picked.includes(id) && picked.length < 6) picked.push(id);
+      }
+    }
+  }
+  return picked.length >= 2 ? picked : vary.slice(0, 6);
+}
+
+/** `--out DIR` with --posterior: posterior_chain.csv (retained samples, 7 digits) and posterior_corner.svg/.png. */
+async function writePosteriorOutputs(dir: string, res: RecipeFit, p: PosteriorResult): Promise<string[]> {
+  const { names, samples, logp } = p.chain;
+  const nc = names.length;
+  // compact: 7 significant digits, and at most ~20000 rows (every stride-th kept step, all walkers)
+  const kept = logp.length / p.walkers;
+  const stride = Math.max(1, Math.ceil((kept * p.walkers) / 20000));
+  const lines = [
+    `# xafs fit --posterior: ${p.walkers} walkers, steps ${p.burn + 1}-${p.steps} every ${p.thin * stride}, seed ${p.seed}; rows: step-major, walker-minor`,
+    ['logp', ...names].join(','),
+  ];
+  for (let s = 0; s < logp.length; s++) {
+    if (Math.floor(s / p.walkers) % stride !== 0) continue;
+    const row = [Number(logp[s].toPrecision(7))];
+    for (let c = 0; c < nc; c++) row.push(Number(samples[s * nc + c].toPrecision(7)));
+    lines.push(row.join(','));
+  }
+  const chainPath = join(dir, 'posterior_chain.csv');
+  writeFileAtomic(chainPath, lines.join('\n') + '\n');
+  const { cornerFigure } = await import('../plot/cornerFigure.js');
+  const { toPng } = await import('../plot/render.js');
+  const best = names.map((n) => p.params[n].best);
+  const svg = await cornerFigure({ names, samples, best }, { params: cornerParams(res, names), title: 'posterior (median, 68 % interval dashed, best fit in orange)' });
+  const svgPath = join(dir, 'posterior_corner.svg');
+  const pngPath = join(dir, 'posterior_corner.png');
+  writeFileAtomic(svgPath, svg);
+  writeFileAtomic(pngPath, toPng(svg));
+  return [chainPath, svgPath, pngPath];
 }
 
 /**

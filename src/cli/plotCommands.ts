@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { parseNumber, type Io, type NumberRule } from './program.js';
 
 /** Kept here so registration loads no numerics (src/plot/make.ts PLOT_KINDS). */
-const KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends'];
+const KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends', 'corner'];
 const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
 
 type Fail = (message: string) => never;
@@ -25,7 +25,7 @@ export function register(program: Command, io: Io): void {
     .command('plot')
     .description('publication figures (SVG or PNG at 300 dpi, sized for a journal column): XANES, derivative, valence calibration, χ(k), χ(R), χ(q), fits, wavelet maps, LCF, PCA, series stacks, trends')
     .argument('<kind>', `the figure: ${KINDS.join(', ')}`)
-    .argument('[inputs...]', 'spectra (files, folders, globs, series files, Athena projects, FILE#NAME); fit: an xafs fit --out folder; trends: results.csv or an xafs batch --out folder')
+    .argument('[inputs...]', 'spectra (files, folders, globs, series files, Athena projects, FILE#NAME); fit: an xafs fit --out folder; trends: results.csv or an xafs batch --out folder; corner: an xafs fit --posterior --out folder')
     .addHelpText(
       'after',
       `

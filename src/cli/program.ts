@@ -95,6 +95,21 @@ export function addAutobkOptions(cmd: Command, addNum: AddNumber): void {
   addNum('--clamp-hi <w>', 'high-k clamp weight (default 1)', numberRule(Q.clampHi));
 }
 
+/** `xafs fit` --posterior and --mc (docs/fit-posterior.md). */
+function addFitUncertaintyOptions(cmd: Command): void {
+  const fail = (message: string): never => cmd.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
+  const addNum = (flags: string, desc: string, rule: NumberRule = {}) => cmd.addOption(new Option(flags, desc).argParser(parseNumber(flags.split(' ')[0]!, rule, fail)));
+  cmd.optionsGroup('Uncertainty:');
+  cmd.option('--posterior', 'sample the posterior of the parameters (affine-invariant ensemble MCMC on the fit residual): medians, 68/95 % intervals; with --out the chain and a corner plot');
+  addNum('--walkers <n>', 'posterior: number of walkers (default max(2·nvarys, 16))', { integer: true, min: 2 });
+  addNum('--steps <n>', 'posterior: steps per walker, burn-in included (default 4000)', { integer: true, min: 2 });
+  addNum('--burn <n>', 'posterior: steps discarded as burn-in (default steps/4)', { integer: true, min: 0 });
+  addNum('--thin <n>', 'posterior: keep every n-th step (default 1)', { integer: true, min: 1 });
+  addNum('--mc <n>', 'Monte Carlo: re-run pre_edge + AUTOBK + fit on n noise-resampled copies of μ(E) and report the spread', { integer: true, min: 2 });
+  addNum('--mc-sigma <σ>', 'Monte Carlo: noise of μ(E), in its units (default: estimated from the data above e0 + 100 eV)', { above: 0 });
+  addNum('--seed <n>', 'seed of --posterior and --mc: the same seed gives the same numbers (default 1)', { integer: true, min: 0 });
+}
+
 /** The commander program; `io` lets tests run it in-process. */
 export function createProgram(io: Io = defaultIo): Command {
   const program = new Command();
@@ -184,8 +199,9 @@ Examples:
     .option('--force', 'fit even when the varied parameters outnumber the independent points')
     .action(async (recipe: string, opts: Record<string, unknown>) => {
       const { fitCommand } = await import('./fit.js');
-      fitCommand(recipe, opts, io);
+      await fitCommand(recipe, opts, io);
     });
+  addFitUncertaintyOptions(program.commands.find((c) => c.name() === 'fit')!);
 
   program
     .command('paths')

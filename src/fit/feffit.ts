@@ -42,6 +42,27 @@ export interface FeffitOptions {
   /** Fit even when the varied parameters outnumber the independent points. @default false */
   force?: boolean;
   warn?: Warn;
+  /**
+   * Called once with the fit's residual and best fit, before the WASM datasets are freed (posterior
+   * sampling, src/fit/posterior.ts). The residual is valid only during the call. @default none
+   */
+  onProblem?: (problem: FitProblem) => void;
+}
+
+/** The least-squares problem of a finished fit (FeffitOptions.onProblem). */
+export interface FitProblem {
+  params: ParamSet;
+  /** Residual vector at varied values x (varyNames order): one WASM call; Σ r² is the raw sum. */
+  residual: (x: Float64Array) => Float64Array;
+  /** Best-fit varied values and their bounds. */
+  x: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  /** Σ r² at the best fit and N_idp − nvarys: the error bars are sqrt(C_ii · sumsq / dof). */
+  sumsq: number;
+  dof: number;
+  /** The covariance of the error bars (row-major nvarys²), or null. */
+  covariance: Float64Array | null;
 }
 
 export interface PathReport {
@@ -281,6 +302,7 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     if (fit.covUnscaled && dof > 0) cov = fit.covUnscaled.map((c) => (c * chisqr) / dof);
     else if (nvarys > 0) warn('the covariance could not be computed (singular Jacobian or no degrees of freedom): no error bars');
     const u = ps.uncertainties(fit.x, cov);
+    options.onProblem?.({ params: ps, residual, x: Float64Array.from(fit.x), lower, upper, sumsq: chisqr, dof, covariance: cov });
 
     ps.evaluate(fit.x, values);
     fillPaths(values);

@@ -10,4 +10,7 @@ export { loadFeffPath, pathChi, ff2chi } from './feffPath.js';
 export { sigma2Eins, sigma2Debye } from './sigma2.js';
 export { formatFitReport, fitJson } from './report.js';
 export { listFeffPaths, type PathListEntry } from './paths.js';
+export { samplePosterior, type PosteriorOptions, type PosteriorResult, type PosteriorParam, type PosteriorChain } from './posterior.js';
+export { monteCarloRecipe, estimateMuNoise, type MonteCarloOptions, type MonteCarloResult, type MonteCarloParam } from './montecarlo.js';
+export type { FitProblem } from './feffit.js';
 export type { FeffPath, PathParams } from './types.js';

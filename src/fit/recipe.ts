@@ -14,6 +14,7 @@ import type { TransformOptions } from './transform.js';
 import { FIT_RECIPE } from '../schema/fitRecipe.js';
 import { parseJsonText, parseRecipeText } from '../schema/text.js';
 import { validate } from '../schema/validate.js';
+import type { Spectrum } from '../types.js';
 
 export type ParamSpecIn = number | { value?: number; vary?: boolean; min?: number; max?: number; expr?: string; from?: string; param?: string; stderr?: number };
 
@@ -111,12 +112,16 @@ export function resolveFrom(spec: { from: string; param?: string }, name: string
   return { value: saved.value, vary: false, stderr: typeof saved.stderr === 'number' ? saved.stderr : 0, from: `${file}#${param}` };
 }
 
-/** Reads a dataset's data: μ(E) through pre_edge + autobk, or χ(k) (first two columns: k, chi). */
-export function loadDataset(spec: DatasetSpec, dir: string, where: string): LoadedDataset {
+/**
+ * Reads a dataset's data: μ(E) through pre_edge + autobk, or χ(k) (first two columns: k, chi).
+ * `perturbMu` replaces μ(E) before pre_edge (Monte Carlo replicas, src/fit/montecarlo.ts).
+ */
+export function loadDataset(spec: DatasetSpec, dir: string, where: string, perturbMu?: (s: Spectrum) => Spectrum): LoadedDataset {
   const file = resolveFile(spec.file, dir);
   const paths = spec.paths.map((p) => ({ spec: p, file: resolveFile(p.feff, dir) }));
   if (spec.mu !== undefined) {
-    const s = readSpectrum(file, { mu: spec.mu, energy: spec.energy, group: spec.group });
+    const read = readSpectrum(file, { mu: spec.mu, energy: spec.energy, group: spec.group });
+    const s = perturbMu ? perturbMu(read) : read;
     const pe = preEdge(s, spec.preEdge ?? {});
     const bk = autobk({ ...s, ...pe }, spec.autobk ?? {});
     return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, paths };

@@ -4,11 +4,12 @@
  */
 import { resolve } from 'node:path';
 import type { Warn } from '../errors.js';
-import { feffit, pathExprs, type FitDatasetInput, type FitResult } from './feffit.js';
+import { feffit, pathExprs, type FeffitOptions, type FitDatasetInput, type FitResult } from './feffit.js';
 import { loadFeffPath } from './feffPath.js';
 import { ParamSet, type ParamSpec } from './params.js';
 import { loadDataset, readRecipe, resolveFrom, type Recipe } from './recipe.js';
 import type { FeffPath } from './types.js';
+import type { Spectrum } from '../types.js';
 
 export interface FitRecipeOptions {
   /** Folder that data and feff.dat names resolve against. @default the recipe's folder */
@@ -16,6 +17,10 @@ export interface FitRecipeOptions {
   /** Fit even when nvarys > N_idp. @default false */
   force?: boolean;
   warn?: Warn;
+  /** Passed to feffit (FeffitOptions.onProblem). */
+  onProblem?: FeffitOptions['onProblem'];
+  /** Replaces the μ(E) of dataset i before pre_edge + autobk (Monte Carlo replicas). */
+  perturbMu?: (i: number, s: Spectrum) => Spectrum;
 }
 
 export interface RecipeFit extends FitResult {
@@ -40,7 +45,8 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
   const cache = new Map<string, FeffPath>();
   const inputs: FitDatasetInput[] = recipe.datasets.map((spec, i) => {
     const where = recipe.datasets.length > 1 ? `dataset ${i + 1}` : 'dataset';
-    const d = loadDataset(spec, dataDir, where);
+    const perturb = options.perturbMu;
+    const d = loadDataset(spec, dataDir, where, perturb && ((s) => perturb(i, s)));
     return {
       file: d.file,
       k: d.k,
@@ -58,6 +64,6 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
       }),
     };
   });
-  const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn });
+  const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn, onProblem: options.onProblem });
   return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
 }

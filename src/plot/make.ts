@@ -38,8 +38,9 @@ import {
 import { numericColumn, okRows, readResultsTable, readValuesFile, type ResultsTable } from './table.js';
 import { TITLES, type FigureWidth } from './theme.js';
 import { waveletFigure } from './waveletFigure.js';
+import { cornerOfChain } from './cornerFigure.js';
 
-export const PLOT_KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends'] as const;
+export const PLOT_KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends', 'corner'] as const;
 export type PlotKind = (typeof PLOT_KINDS)[number];
 
 export interface PlotOptions {
@@ -486,6 +487,10 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
     case 'trends': {
       if (inputs.length !== 1) throw new XafsError('EOPTION', `the trends figure takes one input (results.csv or the xafs batch --out folder), got ${inputs.length}`);
       return trendsOfTable(loadResultsTable(inputs[0]!), o);
+    }
+    case 'corner': {
+      if (inputs.length !== 1) throw new XafsError('EOPTION', `the corner figure takes one input (an xafs fit --posterior --out folder or its posterior_chain.csv), got ${inputs.length}`);
+      return cornerOfChain(inputs[0]!, { width: o.width, title: o.title });
     }
     default:
       throw new XafsError('EOPTION', `unknown figure '${kind as string}': use ${PLOT_KINDS.join(', ')}`);

@@ -75,7 +75,7 @@ describe('xafs plot', () => {
     expectRefused(await xafs('plot', 'xanes', CU, '--out', 'fig.pdf'), 'xafs: --out fig.pdf: the figure is written as .svg or .png; end the file name with one of them\n');
     const r = await xafs('plot', 'spectrogram', CU);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe('xafs: unknown figure \'spectrogram\': use xanes, deriv, valence, chik, chir, chiq, fit, wavelet, lcf, pca, stack, trends');
+    expect(r.err.split('\n')[0]).toBe('xafs: unknown figure \'spectrogram\': use xanes, deriv, valence, chik, chir, chiq, fit, wavelet, lcf, pca, stack, trends, corner');
   });
 
   it('a wavelet map beyond the data\'s k range is refused with the range there is', async () => {
