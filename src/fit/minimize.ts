@@ -162,7 +162,7 @@ function covariance(A: Float64Array, n: number): Float64Array | null {
   return out;
 }
 
-export function minimize(p: Problem, opts: { maxIterations?: number } = {}): MinimizeResult {
+export function minimize(p: Problem, opts: { maxIterations?: number; polishIterations?: number } = {}): MinimizeResult {
   const count = { nfev: 0 };
   const n = p.n;
   // cache: ml-levenberg-marquardt evaluates the model point by point; one WASM call per parameter set
@@ -236,7 +236,7 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   let message = n === 0 ? 'no variables' : 'polish did not converge';
   let lastJ: Float64Array | null = null;
   let lastStepTiny = false;
-  for (let it = 0; it < 200 && n > 0; it++) {
+  for (let it = 0; it < (opts.polishIterations ?? 200) && n > 0; it++) {
     const J = jacobian(p, x, r, false, 1e-7, count);
     lastJ = J;
     lastStepTiny = false;

@@ -46,6 +46,8 @@ export interface Recipe {
   datasets: DatasetSpec[];
   /** Refuse nothing for nvarys > N_idp (the CLI's --force). */
   force?: boolean;
+  /** Penalties (expr − value)/sigma·weight appended to the residual (docs/fit-sanity.md). */
+  restraints?: { expr: string; value?: number; sigma?: number; weight?: number }[];
 }
 
 export interface LoadedDataset {
@@ -56,10 +58,13 @@ export interface LoadedDataset {
   chi: Float64Array;
   /** e0 of the μ(E) data (null for a χ(k) file). */
   e0: number | null;
+  /** Absorber and edge the data file states (XDI Element.symbol/Element.edge, or Scan.element/Scan.edge). */
+  element?: string;
+  edge?: string;
   paths: { spec: PathSpec; file: string }[];
 }
 
-const RECIPE_KEYS = new Set(['params', 'datasets', 'force', 'title', 'comment', 'version']);
+const RECIPE_KEYS = new Set(['params', 'datasets', 'force', 'title', 'comment', 'version', 'restraints']);
 const DATASET_KEYS = new Set(['file', 'mu', 'energy', 'group', 'autobk', 'preEdge', 'pre_edge', 'transform', 'epsilonK', 'epsilon_k', 'paths', 'label']);
 const PATH_KEYS = new Set(['feff', 'label', ...PATH_PARAM_NAMES]);
 
@@ -120,7 +125,24 @@ export function parseRecipe(json: unknown, where: string): Recipe {
       paths,
     };
   });
-  return { params, datasets, force: r.force === true };
+  const restraints = r.restraints === undefined ? undefined : parseRestraints(r.restraints, `${where}.restraints`);
+  return { params, datasets, force: r.force === true, ...(restraints ? { restraints } : {}) };
+}
+
+/** `restraints: [{expr, value, sigma, weight}]`: expr a string, the rest numbers (sigma, weight > 0). */
+function parseRestraints(v: unknown, where: string): NonNullable<Recipe['restraints']> {
+  if (!Array.isArray(v)) throw new XafsError('EOPTION', `${where} must be a list of {expr, value, sigma, weight} (got ${typeName(v)})`);
+  return v.map((x, i) => {
+    const w = `${where}[${i}]`;
+    const o = expectObject(x, w);
+    checkKeys(o, new Set(['expr', 'value', 'sigma', 'weight']), w);
+    if (typeof o.expr !== 'string' || o.expr.trim() === '') throw new XafsError('EOPTION', `${w}.expr must be an expression string, e.g. "ss1" (got ${typeName(o.expr)})`);
+    if (o.value !== undefined && (typeof o.value !== 'number' || !Number.isFinite(o.value))) throw new XafsError('EOPTION', `${w}.value must be a number (got ${JSON.stringify(o.value)})`);
+    for (const k of ['sigma', 'weight'] as const) {
+      if (o[k] !== undefined && (typeof o[k] !== 'number' || !(o[k] > 0) || !Number.isFinite(o[k]))) throw new XafsError('EOPTION', `${w}.${k} must be a positive number (got ${JSON.stringify(o[k])})`);
+    }
+    return o as { expr: string; value?: number; sigma?: number; weight?: number };
+  });
 }
 
 /** Reads a recipe file. */
@@ -169,7 +191,9 @@ export function loadDataset(spec: DatasetSpec, dir: string, where: string): Load
     const s = readSpectrum(file, { mu: spec.mu, energy: spec.energy, group: spec.group });
     const pe = preEdge(s, spec.preEdge ?? {});
     const bk = autobk({ ...s, ...pe }, spec.autobk ?? {});
-    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, paths };
+    const meta = (s.metadata ?? {}) as Record<string, unknown>;
+    const str = (...keys: string[]) => keys.map((k) => meta[k]).find((x): x is string => typeof x === 'string' && x.trim() !== '');
+    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, element: str('element.symbol', 'scan.element'), edge: str('element.edge', 'scan.edge'), paths };
   }
   const cols = readColumns(file);
   if (cols.columns.length < 2) throw new XafsError('EFORMAT', `${where}: ${file} has ${cols.columns.length} column; a χ(k) file needs k and chi (or give "mu" to process μ(E))`);

@@ -75,9 +75,9 @@ export function fitJson(res: FitResult & { recipe?: unknown }) {
     params: res.params,
     correlations: res.correlations,
     statistics: res.statistics,
-    datasets: res.datasets.map((d) => ({ file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor })),
+    datasets: res.datasets.map((d) => ({ file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor, chiSquare: d.chiSquare })),
     paths: res.paths,
-    warnings: res.warnings,
+    warnings: res.checks ?? res.warnings.map((message) => ({ code: 'NOTE', message })),
     ...(res.recipe ? { recipe: res.recipe } : {}),
   };
 }

@@ -36,7 +36,8 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
   const pathInputs = recipe.datasets.map((d) => ({
     paths: d.paths.map((p) => ({ params: Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'feff' && k !== 'label')) as Record<string, number | string> })),
   }));
-  const ps = new ParamSet(specs, { extra: pathExprs(pathInputs), warn: options.warn });
+  const extra = [...pathExprs(pathInputs), ...(recipe.restraints ?? []).map((r, i) => ({ where: `restraint ${i + 1}`, expr: r.expr }))];
+  const ps = new ParamSet(specs, { extra, warn: options.warn });
   const cache = new Map<string, FeffPath>();
   const inputs: FitDatasetInput[] = recipe.datasets.map((spec, i) => {
     const where = recipe.datasets.length > 1 ? `dataset ${i + 1}` : 'dataset';
@@ -46,6 +47,8 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
       k: d.k,
       chi: d.chi,
       e0: d.e0,
+      element: d.element,
+      edge: d.edge,
       transform: spec.transform ?? {},
       epsilonK: spec.epsilonK,
       paths: d.paths.map((p, j) => {
@@ -54,10 +57,10 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
           path = loadFeffPath(p.file);
           cache.set(p.file, path);
         }
-        return { path, feff: p.spec.feff, params: pathInputs[i].paths[j].params };
+        return { path, feff: p.spec.feff, label: p.spec.label, params: pathInputs[i].paths[j].params };
       }),
     };
   });
-  const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn });
+  const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn, restraints: recipe.restraints });
   return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
 }
