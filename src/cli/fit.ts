@@ -4,11 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fitRecipe, type RecipeFit } from '../fit/run.js';
 import { fitJson, formatFitReport } from '../fit/report.js';
 import { listFeffPaths } from '../fit/paths.js';
-import type { Io } from './program.js';
+import { ExitStatus, type Io } from './program.js';
 import { toJson, writeColumns } from './format.js';
 
 export function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): void {
-  const res = fitRecipe(recipe, { dataDir: o.dataDir as string | undefined, force: o.force === true, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
+  const res = fitRecipe(recipe, { dataDir: o.dataDir as string | undefined, force: o.force === true, starts: o.starts as number | undefined, warn: (m) => io.err(`xafs: warning: ${m}\n`) });
   const json = fitJson(res);
   if (o.out) {
     const written = writeFitOutputs(String(o.out), res, json, (i, file) => `xafs fit ${recipe}: dataset ${i + 1} (${file})`);
@@ -16,6 +16,8 @@ export function fitCommand(recipe: string, o: Record<string, unknown>, io: Io): 
   }
   if (o.json) io.out(toJson(json) + '\n');
   else io.out(formatFitReport(res, `xafs fit ${recipe}`));
+  // a fit that did not converge ran but failed: its values are printed (without error bars), exit 1
+  if (!res.statistics.converged) throw new ExitStatus(1);
 }
 
 /**

@@ -1,43 +1,78 @@
 /**
  * `xafs fit RECIPE`: read the recipe, resolve `from` parameters, validate every expression before
- * any data is read, load data and FEFF paths, run feffit.
+ * any data is read, load data and FEFF paths, run feffit, from one start or several
+ * (`fitStarts`, shared with fit-shell: docs/fit-sanity.md "Multi-start").
  */
 import { resolve } from 'node:path';
 import type { Warn } from '../errors.js';
 import { feffit, pathExprs, type FitDatasetInput, type FitResult } from './feffit.js';
 import { loadFeffPath } from './feffPath.js';
 import { ParamSet, type ParamSpec } from './params.js';
-import { loadDataset, readRecipe, resolveFrom, type Recipe } from './recipe.js';
-import type { FeffPath } from './types.js';
+import { loadDataset, readRecipe, resolveFrom, type ParamSpecIn, type Recipe } from './recipe.js';
+import type { FitCheck } from './sanity.js';
+import { PATH_PARAM_NAMES, type FeffPath, type PathParamName } from './types.js';
 
 export interface FitRecipeOptions {
   /** Folder that data and feff.dat names resolve against. @default the recipe's folder */
   dataDir?: string;
-  /** Fit even when nvarys > N_idp. @default false */
+  /** Fit even when nvarys > N_idp, or a path's absorber/edge is not the data's. @default false */
   force?: boolean;
+  /** Fit from this many starts and keep the lowest χ² (the first start is the recipe's). @default 1 */
+  starts?: number;
   warn?: Warn;
+  /** Iterations of the minimizer (tests of non-convergence). */
+  maxIterations?: number;
+}
+
+/** How the starts of a multi-start fit ended (docs/fit-sanity.md). */
+export interface StartsSummary {
+  /** Starts run. */
+  count: number;
+  /** Starts that ended within Δχ² < χ²_ν (one scaled σ) of the best: "the best ones". */
+  best: number;
+  /** χ² of the best ones: lowest and highest. */
+  chiSquare: [number, number];
+  /** Per varied parameter, among the best ones: lowest, highest, and the best fit's stderr. */
+  params: Record<string, { min: number; max: number; stderr: number | null }>;
+  /** True when every varied parameter of the best ones lies within one stderr of the best fit. */
+  agree: boolean;
 }
 
 export interface RecipeFit extends FitResult {
   recipe: Recipe;
+  /** Present for a multi-start fit. */
+  starts?: StartsSummary;
 }
 
 export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): RecipeFit {
   const { recipe, dir } = readRecipe(recipePath);
-  return fitParsedRecipe(recipe, options.dataDir ? resolve(options.dataDir) : dir, options, dir);
+  const dataDir = options.dataDir ? resolve(options.dataDir) : dir;
+  if ((options.starts ?? 1) > 1) return fitStarts(recipe, dataDir, startValues(recipe, options.starts!), options, dir);
+  return fitParsedRecipe(recipe, dataDir, options, dir);
 }
 
 /** Runs a recipe already parsed (fit-shell builds recipes in memory). `fromDir` resolves `from` files. */
 export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRecipeOptions = {}, fromDir = dataDir): RecipeFit {
-  const specs: Record<string, ParamSpec> = {};
-  for (const [name, spec] of Object.entries(recipe.params)) {
-    specs[name] = typeof spec === 'object' && spec !== null && 'from' in spec && typeof spec.from === 'string' ? resolveFrom(spec as { from: string; param?: string }, name, fromDir) : (spec as ParamSpec);
-  }
+  const prepared = prepareRecipe(recipe, dataDir, options.warn, fromDir);
+  const result = prepared.run(recipe, options);
+  return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
+}
+
+/** The recipe's data and paths, loaded once; `run` fits it (or a copy with other starting values). */
+function prepareRecipe(recipe: Recipe, dataDir: string, warn: Warn | undefined, fromDir: string) {
+  const specsOf = (r: Recipe): Record<string, ParamSpec> => {
+    const specs: Record<string, ParamSpec> = {};
+    for (const [name, spec] of Object.entries(r.params)) {
+      specs[name] = typeof spec === 'object' && spec !== null && 'from' in spec && typeof spec.from === 'string' ? resolveFrom(spec as { from: string; param?: string }, name, fromDir) : (spec as ParamSpec);
+    }
+    return specs;
+  };
   const pathInputs = recipe.datasets.map((d) => ({
     paths: d.paths.map((p) => ({ params: Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'feff' && k !== 'label')) as Record<string, number | string> })),
   }));
   const extra = [...pathExprs(pathInputs), ...(recipe.restraints ?? []).map((r, i) => ({ where: `restraint ${i + 1}`, expr: r.expr }))];
-  const ps = new ParamSet(specs, { extra, warn: options.warn });
+  const paramSet = (r: Recipe, w: Warn | undefined) => new ParamSet(specsOf(r), { extra, warn: w });
+  paramSet(recipe, warn); // every expression checked before any file is read
   const cache = new Map<string, FeffPath>();
   const inputs: FitDatasetInput[] = recipe.datasets.map((spec, i) => {
     const where = recipe.datasets.length > 1 ? `dataset ${i + 1}` : 'dataset';
@@ -61,6 +96,130 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
       }),
     };
   });
-  const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn, restraints: recipe.restraints });
-  return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
+  return {
+    inputs,
+    run: (r: Recipe, o: FitRecipeOptions, w: Warn | undefined = o.warn): FitResult =>
+      feffit(paramSet(r, undefined), inputs, { force: o.force || r.force, warn: w, restraints: r.restraints, maxIterations: o.maxIterations }),
+  };
+}
+
+/** Which path field each varied parameter feeds directly (by its bare name), for the starts. */
+type StartRole = 'e0' | 'amp' | 'sigma2' | 'deltar' | 'other';
+
+function roles(recipe: Recipe): Record<string, StartRole> {
+  const out: Record<string, StartRole> = {};
+  const of: Partial<Record<PathParamName, StartRole>> = { e0: 'e0', degen: 'amp', s02: 'amp', sigma2: 'sigma2', deltar: 'deltar' };
+  for (const d of recipe.datasets) {
+    for (const p of d.paths) {
+      for (const f of PATH_PARAM_NAMES) {
+        const v = p[f];
+        if (typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v.trim()) && of[f] && out[v.trim()] === undefined) out[v.trim()] = of[f]!;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Starting values for a multi-start fit: the recipe's own, then fit-shell's classic four (ΔE0 −5
+ * and +5 eV; amplitudes halved with σ² 0.003 Å²; amplitudes ×1.5 with σ² 0.008 Å²), then seeded
+ * random draws (ΔE0 ±8 eV, amplitudes ×0.5–1.5, σ² 0.002–0.012 Å², ΔR ±0.1 Å, anything else ±50 %),
+ * each clipped to the parameter's bounds. `extra` starts (fit-shell's library guess) go second.
+ */
+export function startValues(recipe: Recipe, count: number, extra: Record<string, number>[] = []): Record<string, number>[] {
+  const role = roles(recipe);
+  const varied = Object.entries(recipe.params).filter(([, s]) => typeof s === 'object' && s !== null && (s as { vary?: boolean }).vary === true) as [string, { value?: number; min?: number; max?: number }][];
+  const clip = (name: string, v: number) => {
+    const s = recipe.params[name] as { min?: number; max?: number };
+    return Math.min(s.max ?? Infinity, Math.max(s.min ?? -Infinity, v));
+  };
+  const base: Record<string, number> = Object.fromEntries(varied.map(([n, s]) => [n, s.value ?? 0]));
+  const shift = (fn: (name: string, v: number, r: StartRole) => number): Record<string, number> =>
+    Object.fromEntries(varied.map(([n]) => [n, clip(n, fn(n, base[n]!, role[n] ?? 'other'))]));
+  const classic = [
+    shift((_, v, r) => (r === 'e0' ? v - 5 : v)),
+    shift((_, v, r) => (r === 'e0' ? v + 5 : v)),
+    shift((_, v, r) => (r === 'amp' ? v * 0.5 : r === 'sigma2' ? 0.003 : v)),
+    shift((_, v, r) => (r === 'amp' ? v * 1.5 : r === 'sigma2' ? 0.008 : v)),
+  ];
+  // a small deterministic generator (LCG): the same recipe gives the same starts
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const out: Record<string, number>[] = [base, ...extra, ...classic];
+  while (out.length < count) {
+    out.push(
+      shift((_, v, r) => {
+        const u = 2 * rand() - 1;
+        if (r === 'e0') return v + 8 * u;
+        if (r === 'amp') return v * (1 + 0.5 * u);
+        if (r === 'sigma2') return 0.007 + 0.005 * u;
+        if (r === 'deltar') return v + 0.1 * u;
+        return v === 0 ? u : v * (1 + 0.5 * u);
+      }),
+    );
+  }
+  return out.slice(0, Math.max(1, count));
+}
+
+/** The recipe with other starting values for its varied parameters. */
+export function withStart(recipe: Recipe, start: Record<string, number>): Recipe {
+  const params: Record<string, ParamSpecIn> = { ...recipe.params };
+  for (const [n, v] of Object.entries(start)) {
+    const s = params[n];
+    if (typeof s === 'object' && s !== null) params[n] = { ...s, value: v };
+  }
+  return { ...recipe, params };
+}
+
+/**
+ * Fits from each start and keeps the lowest χ² (its recipe, with that start, is the result's), with
+ * a summary of how the starts agree and a STARTS_DISAGREE warning when starts that fit as well
+ * (Δχ² below χ²_ν) end more than one error bar apart.
+ */
+export function fitStarts(recipe: Recipe, dataDir: string, starts: Record<string, number>[], options: FitRecipeOptions = {}, fromDir = dataDir): RecipeFit & { starts: StartsSummary } {
+  const prepared = prepareRecipe(recipe, dataDir, options.warn, fromDir);
+  const seen = new Set<string>();
+  const runs: { fit: FitResult; recipe: Recipe; warnings: string[] }[] = [];
+  for (const st of starts) {
+    const key = JSON.stringify(st);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const r = withStart(recipe, st);
+    const warnings: string[] = [];
+    runs.push({ fit: prepared.run(r, options, (m) => warnings.push(m)), recipe: r, warnings });
+  }
+  let best = runs[0]!;
+  for (const x of runs.slice(1)) {
+    const c = x.fit.statistics.chiSquare;
+    if ((Number.isFinite(c) && c < best.fit.statistics.chiSquare * (1 - 1e-9)) || !Number.isFinite(best.fit.statistics.chiSquare)) best = x;
+  }
+  if (options.warn) for (const w of best.warnings) options.warn(w);
+  const b = best.fit;
+  const scale = Number.isFinite(b.statistics.chi2Reduced) && b.statistics.chi2Reduced > 0 ? b.statistics.chi2Reduced : 1;
+  const good = runs.filter((x) => Number.isFinite(x.fit.statistics.chiSquare) && x.fit.statistics.chiSquare - b.statistics.chiSquare < scale);
+  const names = Object.entries(b.params).filter(([, p]) => p.vary).map(([n]) => n);
+  const params: StartsSummary['params'] = {};
+  let agree = true;
+  for (const n of names) {
+    const vals = good.map((x) => x.fit.params[n]!.value);
+    const stderr = b.params[n]!.stderr;
+    params[n] = { min: Math.min(...vals), max: Math.max(...vals), stderr };
+    const far = Math.max(...vals.map((v) => Math.abs(v - b.params[n]!.value)));
+    if (stderr !== null ? far > stderr : far > 1e-6 * Math.max(1, Math.abs(b.params[n]!.value))) agree = false;
+  }
+  const chis = good.map((x) => x.fit.statistics.chiSquare);
+  const summary: StartsSummary = { count: runs.length, best: good.length, chiSquare: [Math.min(...chis), Math.max(...chis)], params, agree };
+  if (!agree) {
+    const spread = names.filter((n) => params[n]!.max - params[n]!.min > (params[n]!.stderr ?? 0)).map((n) => `${n} ${fmt(params[n]!.min)}…${fmt(params[n]!.max)}`);
+    const msg = `${good.length} of ${runs.length} starts fit equally well (Δχ² < χ²_ν) but disagree by more than the error bars: ${spread.join(', ')}; the minimum is not unique: fix or restrain a parameter`;
+    const check: FitCheck = { code: 'STARTS_DISAGREE', message: msg };
+    b.warnings.push(msg);
+    b.checks.push(check);
+    options.warn?.(msg);
+  }
+  return Object.assign(b, { recipe: best.recipe, starts: summary });
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(4)).toString();
 }

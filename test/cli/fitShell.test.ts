@@ -98,7 +98,10 @@ describe('xafs fit-shell', () => {
     const foilRecipe = join(dir, 'cu_foil.fitshell.recipe.json');
     const f = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--foil', '--recipe-out', foilRecipe, '--json');
     expect(f.code).toBe(0);
-    expect(f.err).toBe(`xafs: note: fitting S0² of Cu foil with N fixed at 12 (the crystal's first shell); save the result with --json and pass it to --s02-from for your samples\nwrote ${foilRecipe}\n`);
+    expect(f.err).toBe(
+      `xafs: note: fitting S0² of Cu foil with N fixed at 12 (the crystal's first shell); save the result with --json and pass it to --s02-from for your samples\n` +
+        `xafs: note: R range ends at 2.9 Å, the |χ(R)| minimum after the first shell's peak (2.24 Å), so that the next, unmodelled shell stays out of the fit; pass --rmax to change\nwrote ${foilRecipe}\n`,
+    );
     const jf = json(f.out);
     expect(jf.params.n_cu).toMatchObject({ value: 12, vary: false });
     expect(jf.params.s02.vary).toBe(true);

@@ -146,7 +146,9 @@ describe('fitShell recipes', () => {
     expect(res.fit.statistics.converged).toBe(true);
     const row = res.rows[0]!;
     expect(Math.abs(row.n - 12) / row.nStderr!).toBeLessThan(2);
-    expect(Math.abs(row.r - 2.553) / row.rStderr!).toBeLessThan(2); // fcc Cu, a = 3.61 Å at room temperature
+    // Larch 0.9.58 on the same data with its own FEFF path (test/cli/fit.test.ts): R = 2.5418 ± 0.0026 Å
+    // (fcc Cu, a = 3.61 Å, gives 2.553 Å: both fits sit 0.01 Å short of it, the paths' systematic)
+    expect(Math.abs(row.r - 2.5418) / row.rStderr!).toBeLessThan(2);
   });
 
   it('FeO (feo_xafs.dat, measured): Fe–O 6 near 2.13 Å and Fe–Fe 12 at 3.05 Å (rock salt) within 2σ, given the Fe–Fe distance', async () => {
@@ -168,7 +170,10 @@ describe('fitShell recipes', () => {
     const res = await fitShell(fits('cu_dualatom.chi'), { absorber: 'Cu', shells: ['N'], multistart: false, recipeFile: recipeFile('s02.json') });
     expect(res.recipe.params.s02).toEqual({ value: 0.9, vary: false });
     expect(res.s02).toEqual({ value: 0.9, stderr: null });
-    expect(res.notes).toEqual(['S0² fixed at 0.9, a typical value; measure it on a metal foil and pass --s02-from FOIL.result.json (or --s02)']);
+    expect(res.notes).toEqual([
+      'S0² fixed at 0.9, a typical value; measure it on a metal foil and pass --s02-from FOIL.result.json (or --s02)',
+      "R range ends at 2.05 Å, the |χ(R)| minimum after the first shell's peak (1.47 Å), so that the next, unmodelled shell stays out of the fit; pass --rmax to change",
+    ]);
   });
 
   it('repeated elements get numbered parameter names', async () => {
