@@ -475,6 +475,14 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   const warnings: string[] = [];
   const fit = fitStarts(recipe0, recipeDir, starts, { warn: (m) => warnings.push(m) }, recipeDir);
   const recipe = Object.assign(fit.recipe, { title }) as Recipe & { title: string };
+  // a bcc foil's second shell rides on the first shell's path, 0.38 Å out by construction: its ΔR
+  // is the model's, not a path gone astray
+  if (foil && shells.length > 1) {
+    const moved = new Set(fit.checks.filter((c) => c.code === 'DELTA_R' && c.param === `dr_${names[1]}`).map((c) => c.message));
+    fit.checks.splice(0, fit.checks.length, ...fit.checks.filter((c) => !moved.has(c.message)));
+    fit.warnings.splice(0, fit.warnings.length, ...fit.warnings.filter((m) => !moved.has(m)));
+    warnings.splice(0, warnings.length, ...warnings.filter((m) => !moved.has(m)));
+  }
   if (foil) {
     const p = fit.params.s02;
     s02Report = { value: p?.value ?? Number.NaN, stderr: p?.stderr ?? null, fitted: true };

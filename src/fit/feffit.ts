@@ -10,7 +10,7 @@ import { feffitFree, feffitModelChi, feffitRegister, feffitResidual } from '../w
 import { xftf } from '../xafs/xftf.js';
 import { xftr } from '../xafs/xftr.js';
 import { minimize } from './minimize.js';
-import { ParamSet, correlationRecord, type FitUncertainties } from './params.js';
+import { ParamSet, correlationRecord, correlations, type FitUncertainties } from './params.js';
 import type { CompiledFitExpr } from './expr.js';
 import { sigma2Debye, sigma2Eins } from './sigma2.js';
 import { estimateNoise, fitRange, makeTransform, modelGrid, nIndependent, residualWeights, type Transform, type TransformOptions } from './transform.js';
@@ -145,6 +145,9 @@ export interface FitResult {
   /** Best-fit arrays per dataset (for --out and figures), computed on first access. */
   readonly arrays: DatasetArrays[];
 }
+
+/** A correlation this close to ±1 means a degenerate pair, not a measurement (sanity.ts). */
+const DEGENERATE_R = 0.9999;
 
 const DEFAULT_PATH_VALUE: Record<PathParamName, number> = { degen: NaN, s02: 1, e0: 0, ei: 0, deltar: 0, sigma2: 0, third: 0, fourth: 0 };
 
@@ -313,6 +316,12 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       const pair = dof > 0 ? degenerateParams(fit.jac, r.length, nvarys, ps.varyNames) : [];
       const which = pair.length === 2 ? `: ${pair[0]} and ${pair[1]} are degenerate (the data fix only a combination of them); fix or constrain one` : pair.length === 1 ? `: ${pair[0]} changes nothing in the fit; fix it or use it in a path` : ' (no degrees of freedom)';
       warn(`the covariance could not be computed${which}; no error bars`, 'NO_COVARIANCE', pair.length ? { param: pair.join(',') } : {});
+    }
+    // |r| ≈ 1: JᵀJ inverted only through rounding; the error bars would be noise
+    const degenerate = cov ? correlations(cov, ps.varyNames, DEGENERATE_R)[0] : undefined;
+    if (degenerate) {
+      cov = null;
+      warn(`the covariance could not be computed: ${degenerate.a} and ${degenerate.b} are degenerate (r = ${degenerate.r.toFixed(5)}; the data fix only a combination of them); fix or constrain one; no error bars`, 'NO_COVARIANCE', { param: `${degenerate.a},${degenerate.b}` });
     }
     const u = ps.uncertainties(fit.x, cov);
 

@@ -166,11 +166,12 @@ export function minimize(p: Problem, opts: { maxIterations?: number; polishItera
   const count = { nfev: 0 };
   const n = p.n;
   // cache: ml-levenberg-marquardt evaluates the model point by point; one WASM call per parameter set
-  let lastX = new Float64Array(0);
+  // (null until the first call: with no varied parameters every x is the empty vector)
+  let lastX: Float64Array | null = null;
   let lastR: Float64Array = new Float64Array(0);
   const evalAt = (params: ArrayLike<number>): Float64Array => {
-    let same = lastX.length === params.length;
-    for (let j = 0; same && j < params.length; j++) same = lastX[j] === params[j];
+    let same = lastX !== null && lastX.length === params.length;
+    for (let j = 0; same && j < params.length; j++) same = lastX![j] === params[j];
     if (!same) {
       lastX = Float64Array.from(params);
       lastR = p.residual(lastX);

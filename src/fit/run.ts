@@ -46,13 +46,12 @@ export interface RecipeFit extends FitResult {
 
 export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): RecipeFit {
   const { recipe, dir } = readRecipe(recipePath);
-  const dataDir = options.dataDir ? resolve(options.dataDir) : dir;
-  if ((options.starts ?? 1) > 1) return fitStarts(recipe, dataDir, startValues(recipe, options.starts!), options, dir);
-  return fitParsedRecipe(recipe, dataDir, options, dir);
+  return fitParsedRecipe(recipe, options.dataDir ? resolve(options.dataDir) : dir, options, dir);
 }
 
 /** Runs a recipe already parsed (fit-shell builds recipes in memory). `fromDir` resolves `from` files. */
 export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRecipeOptions = {}, fromDir = dataDir): RecipeFit {
+  if ((options.starts ?? 1) > 1) return fitStarts(recipe, dataDir, startValues(recipe, options.starts!), options, fromDir);
   const prepared = prepareRecipe(recipe, dataDir, options.warn, fromDir);
   const result = prepared.run(recipe, options);
   return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter

@@ -138,8 +138,8 @@ export function preflight(ps: ParamSet, datasets: SanityDataset[], o: PreflightO
       const absorber = elementSymbol(p.path.atoms[0]?.iz ?? 0);
       const edge = pathEdge(p.path.file);
       let mismatch: string | undefined;
-      if (dataElement && dataElement !== absorber) mismatch = `its absorber is ${absorber} but ${d.file} is ${dataElement} data (Element.symbol)`;
-      else if (dataEdge && edge && dataEdge !== edge) mismatch = `it was computed for the ${absorber} ${edge} edge but ${d.file} is at the ${dataEdge} edge (Element.edge)`;
+      if (dataElement && dataElement !== absorber) mismatch = `its absorber is ${absorber} but ${d.file} is ${dataElement} data (its header says so)`;
+      else if (dataEdge && edge && dataEdge !== edge) mismatch = `it was computed for the ${absorber} ${edge} edge but ${d.file} is at the ${dataEdge} edge (its header says so)`;
       else if (!dataElement && d.e0 && d.e0 > 100) {
         const candidates = edge ? [edge] : [...EDGE_NAMES];
         const near = candidates.map((e) => edgeEnergyOf(absorber, e)).filter((x): x is number => x !== undefined);
