@@ -41,7 +41,10 @@ describe('xafs fit-shell', () => {
     expect(b.code).toBe(0);
     const ja = json(a.out);
     const jb = json(b.out);
-    expect(Object.keys(ja)).toEqual(['params', 'correlations', 'statistics', 'datasets', 'paths', 'warnings', 'recipe']);
+    // fit-shell fits from several starts: `starts` says whether they agree (docs/fit-sanity.md)
+    expect(Object.keys(ja)).toEqual(['params', 'correlations', 'statistics', 'datasets', 'paths', 'warnings', 'starts', 'recipe']);
+    // six starts, the library guess being the first start here: five distinct, all at the same minimum
+    expect(ja.starts).toMatchObject({ count: 5, best: 5, agree: true });
     // the same numbers, to the last bit
     expect(jb.params).toEqual(ja.params);
     expect(jb.statistics).toEqual(ja.statistics);
