@@ -30,6 +30,8 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
   const written: string[] = [];
   res.arrays.forEach((a, i) => {
     const d = res.datasets[i]!;
+    const contrib = res.contributions[i]!;
+    const pathCol = (p: { path: number; label: string }) => `path${p.path}`;
     const base = `${basename(d.file).replace(/\.[^.]*$/, '')}${res.arrays.length > 1 ? `_${i + 1}` : ''}`;
     const kw = d.transform.kweights[0]!;
     const title = [heading(i, d.file), `R-factor ${d.rfactor}; transform k ${d.transform.kmin}-${d.transform.kmax} Å⁻¹, k-weight ${kw}, ${d.transform.window} dk ${d.transform.dk}`];
@@ -41,6 +43,7 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
         { name: `chik${kw}_data`, desc: `k^${kw}·χ(k) data, Å^-${kw}`, values: a.data.map((v, j) => v * a.k[j] ** kw) },
         { name: `chik${kw}_fit`, desc: `k^${kw}·χ(k) best fit, Å^-${kw}`, values: a.model.map((v, j) => v * a.k[j] ** kw) },
         { name: 'kwin', desc: 'k window', values: a.kwin },
+        ...contrib.paths.map((p) => ({ name: `chik${kw}_${pathCol(p)}`, desc: `k^${kw}·χ(k) of path ${p.path} (${p.label}) alone`, values: p.chi.map((v, j) => v * a.k[j]! ** kw) })),
       ]),
       writeColumns(dir, `${base}.fit_r.dat`, title, [
         { name: 'r', desc: 'Å', values: a.r },
@@ -50,6 +53,9 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
         { name: 'chir_re_fit', desc: 'Re χ(R) best fit', values: a.modelChirRe },
         { name: 'chir_im_data', desc: 'Im χ(R) data', values: a.dataChirIm },
         { name: 'chir_im_fit', desc: 'Im χ(R) best fit', values: a.modelChirIm },
+        { name: 'chir_pc_data', desc: `|χ(R)| data, phase-corrected by path ${contrib.paths[0]!.path} (${contrib.phaseCorrected.by})`, values: contrib.phaseCorrected.dataChirMag },
+        { name: 'chir_pc_fit', desc: `|χ(R)| best fit, phase-corrected by path ${contrib.paths[0]!.path} (${contrib.phaseCorrected.by})`, values: contrib.phaseCorrected.modelChirMag },
+        ...contrib.paths.map((p) => ({ name: `chir_mag_${pathCol(p)}`, desc: `|χ(R)| of path ${p.path} (${p.label}) alone`, values: p.chirMag })),
       ]),
       writeColumns(dir, `${base}.fit_q.dat`, title, [
         { name: 'q', desc: 'Å⁻¹', values: a.q },

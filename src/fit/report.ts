@@ -89,7 +89,11 @@ export function fitJson(res: FitResult & { recipe?: unknown; starts?: StartsSumm
     params: res.params,
     correlations: res.correlations,
     statistics: res.statistics,
-    datasets: res.datasets.map((d) => ({ file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor, chiSquare: d.chiSquare })),
+    datasets: res.datasets.map((d) => {
+      const t = d.transform;
+      const transform = { kmin: t.kmin, kmax: t.kmax, kweight: t.kweights, window: t.window, dk: t.dk, rmin: t.rmin, rmax: t.rmax, fitspace: t.fitspace };
+      return { file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor, chiSquare: d.chiSquare, transform };
+    }),
     paths: res.paths,
     warnings: res.checks ?? res.warnings.map((message) => ({ code: 'NOTE', message })),
     ...(res.starts ? { starts: res.starts } : {}),

@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import type { Warn } from '../errors.js';
 import { feffit, pathExprs, type FitDatasetInput, type FitResult } from './feffit.js';
-import { loadFeffPath } from './feffPath.js';
+import { loadFeffPath, pathChi } from './feffPath.js';
+import { xftf } from '../xafs/xftf.js';
+import { ETOK } from '../constants.js';
 import { ParamSet, type ParamSpec } from './params.js';
 import { loadDataset, readRecipe, resolveFrom, type ParamSpecIn, type Recipe } from './recipe.js';
 import type { FitCheck } from './sanity.js';
@@ -38,10 +40,29 @@ export interface StartsSummary {
   agree: boolean;
 }
 
+/** One path's share of the best fit, and |χ(R)| phase-corrected by the dataset's first path. */
+export interface PathContribution {
+  /** The path's label (the recipe's, else its atoms) and its number over all datasets (1-based). */
+  label: string;
+  path: number;
+  /** χ(k) of the path alone on the dataset's k grid (unweighted). */
+  chi: Float64Array;
+  /** |χ(R)| of the path alone, the dataset's transform (first k-weight). */
+  chirMag: Float64Array;
+}
+
+export interface DatasetContributions {
+  paths: PathContribution[];
+  /** |χ(R)| of data and fit with the first path's scattering phase removed: peaks at the distances. */
+  phaseCorrected: { by: string; dataChirMag: Float64Array; modelChirMag: Float64Array };
+}
+
 export interface RecipeFit extends FitResult {
   recipe: Recipe;
   /** Present for a multi-start fit. */
   starts?: StartsSummary;
+  /** Per dataset: each path's contribution and the phase-corrected |χ(R)|, computed on first access. */
+  readonly contributions: DatasetContributions[];
 }
 
 export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): RecipeFit {
@@ -54,7 +75,53 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
   if ((options.starts ?? 1) > 1) return fitStarts(recipe, dataDir, startValues(recipe, options.starts!), options, fromDir);
   const prepared = prepareRecipe(recipe, dataDir, options.warn, fromDir);
   const result = prepared.run(recipe, options);
-  return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
+  return withContributions(Object.assign(result, { recipe }), prepared.inputs); // keeps the lazy `arrays` getter
+}
+
+/** Adds the lazy `contributions` of a fit (figures and --out ask for them; a fit alone does not pay). */
+function withContributions<T extends FitResult>(res: T, inputs: FitDatasetInput[]): T & { contributions: DatasetContributions[] } {
+  let cache: DatasetContributions[] | null = null;
+  Object.defineProperty(res, 'contributions', { enumerable: false, configurable: true, get: () => (cache ??= contributions(res, inputs)) });
+  return res as T & { contributions: DatasetContributions[] };
+}
+
+function contributions(res: FitResult, inputs: FitDatasetInput[]): DatasetContributions[] {
+  let pi = 0;
+  return inputs.map((d, i) => {
+    const a = res.arrays[i]!;
+    const t = res.datasets[i]!.transform;
+    const ft = (chi: Float64Array) => xftf({ k: a.k, chi }, { kmin: t.kmin, kmax: t.kmax, dk: t.dk, dk2: t.dk2, window: t.window, kweight: t.kweights[0], nfft: t.nfft, kstep: t.kstep, rmaxOut: 10 });
+    const paths = d.paths.map((p) => {
+      const r = res.paths[pi++]!;
+      const chi = pathChi(p.path, { degen: r.n, s02: r.s02, e0: r.e0, ei: r.ei, deltar: r.deltar, sigma2: r.sigma2, third: r.third, fourth: r.fourth }, { k: a.k }).chi;
+      return { label: r.label, path: pi, chi: Float64Array.from(chi), chirMag: ft(Float64Array.from(chi)).chirMag };
+    });
+    // χ(k)·exp(−iφ(k)) with φ the first path's scattering phase (FEFF's real[2·phc] + phase, at the
+    // fitted ΔE0): the transform of a real input done twice, for χ·cos φ and χ·sin φ
+    const first = d.paths[0]!.path;
+    const e0 = res.paths[pi - d.paths.length]!.e0;
+    const phase = a.k.map((k) => interp(first.dat.k, first.dat.pha, Math.sqrt(Math.max(0, k * k - e0 * ETOK))));
+    const corrected = (chi: Float64Array) => {
+      const c = ft(chi.map((v, j) => v * Math.cos(phase[j]!)));
+      const s = ft(chi.map((v, j) => v * Math.sin(phase[j]!)));
+      return c.r.map((_, m) => Math.hypot(c.chirRe[m]! + s.chirIm[m]!, c.chirIm[m]! - s.chirRe[m]!));
+    };
+    return { paths, phaseCorrected: { by: paths[0]!.label, dataChirMag: corrected(a.data), modelChirMag: corrected(a.model) } };
+  });
+}
+
+function interp(x: Float64Array, y: Float64Array, v: number): number {
+  if (v <= x[0]!) return y[0]!;
+  const n = x.length;
+  if (v >= x[n - 1]!) return y[n - 1]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! <= v) lo = mid;
+    else hi = mid;
+  }
+  return y[lo]! + ((y[hi]! - y[lo]!) * (v - x[lo]!)) / (x[hi]! - x[lo]!);
 }
 
 /** The recipe's data and paths, loaded once; `run` fits it (or a copy with other starting values). */
@@ -216,7 +283,7 @@ export function fitStarts(recipe: Recipe, dataDir: string, starts: Record<string
     b.checks.push(check);
     options.warn?.(msg);
   }
-  return Object.assign(b, { recipe: best.recipe, starts: summary });
+  return withContributions(Object.assign(b, { recipe: best.recipe, starts: summary }), prepared.inputs);
 }
 
 function fmt(v: number): string {

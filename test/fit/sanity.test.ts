@@ -25,7 +25,7 @@ function cu(params: Record<string, unknown> = CU_PARAMS, paths: Record<string, u
         mu: 'mutrans',
         autobk: { rbkg: 1, kweight: 2 },
         transform: { kmin: 3, kmax: 17, kweight: 2, dk: 4, window: 'kaiser', rmin: 1.4, rmax: 3.0, ...transform },
-        paths: paths as Recipe['datasets'][0]['paths'],
+        paths: paths as unknown as Recipe['datasets'][0]['paths'],
       },
     ],
     ...extra,
