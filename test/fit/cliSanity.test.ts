@@ -45,7 +45,7 @@ describe('xafs fit: sanity through the CLI', () => {
     const j = JSON.parse((await xafs('fit', recipe, '--starts', '5', '--json')).out);
     expect(j.starts).toMatchObject({ count: 5, best: 5, agree: true });
     expect(j.warnings).toEqual([]);
-    expectRefused(await xafs('fit', recipe, '--starts', '0'), "xafs: option '--starts' expects a whole number from 1 to 200, got '0'\n");
+    expectRefused(await xafs('fit', recipe, '--starts', '0'), "xafs: option '--starts' expects a whole number from 1 to 200, got '0'\n(run with --help for usage)\n");
   });
 
   it('JSON warnings carry codes and parameters; the text table lists them', async () => {
