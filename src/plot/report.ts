@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { pm } from '../fit/report.js';
+import { pm, type fitJson } from '../fit/report.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
 import { chikFigure, chirFigure, fitFigure, xanesFigure, type FitSpace } from './figures.js';
@@ -109,21 +109,14 @@ export function reportKind(input: string): ReportKind {
   return 'spectrum';
 }
 
+type JsonDataset = ReturnType<typeof fitJson>['datasets'][number];
+
 interface FitJson {
   params: Record<string, { value: number; stderr: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
   correlations: Record<string, number>;
   statistics: Record<string, number | boolean>;
-  datasets: {
-    file: string;
-    e0: number | null;
-    epsilonK: number;
-    epsilonR: number;
-    nIdp: number;
-    npts: number;
-    rfactor: number;
-    chiSquare?: number;
-    transform?: { kmin: number; kmax: number; kweight: number[]; window: string; dk: number; rmin: number; rmax: number; fitspace: string };
-  }[];
+  /** Results written before the sanity checks have no chiSquare or transform per dataset. */
+  datasets: (Omit<JsonDataset, 'chiSquare' | 'transform'> & Partial<Pick<JsonDataset, 'chiSquare' | 'transform'>>)[];
   paths: { label: string; feff: string; dataset?: number; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null }[];
   /** Objects {code, message} since the sanity checks (docs/fit-sanity.md); strings before. */
   warnings?: (string | { code: string; message: string })[];
