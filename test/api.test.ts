@@ -147,6 +147,7 @@ describe('the public API', () => {
       'fitFigure',
       'lcfFigure',
       'lcfPlotData',
+      'loadAllFitArrays',
       'loadFitArrays',
       'loadResultsTable',
       'parseCsv',
