@@ -232,3 +232,23 @@ describe('evaluation, restraints, starts, degeneracy, convergence', () => {
     expect(formatFitReport(f, 't')).toContain('the fit did not converge: the values are where it stopped, with no error bars');
   });
 });
+
+describe('batch fits', () => {
+  it('a batch fit step applies the fit recipe\'s restraints (row 0 = fitParsedRecipe with them)', async () => {
+    const { loadBatchRecipe } = await import('../../src/series/batch/recipe.js');
+    const { runBatch } = await import('../../src/series/batch/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'xafs-sanity-batch-'));
+    copyFileSync(join(F, 'spectra/cu_metal_rt.xdi'), join(dir, 'cu_0.xdi'));
+    const restraints = [{ expr: 'sig2', value: 0.007, sigma: 3.5e-5 }];
+    const r = cu(CU_PARAMS, [{ ...CU_PATH, feff: join(F, 'fits/feffcu01.dat') }], {}, { restraints });
+    const { file: _f, mu: _m, autobk: _a, ...ds } = r.datasets[0]!;
+    writeFileSync(join(dir, 'fit.json'), JSON.stringify({ params: r.params, restraints, datasets: [ds] }));
+    writeFileSync(join(dir, 'batch.json'), JSON.stringify({ inputs: { files: 'cu_*.xdi' }, mu: 'mutrans', process: { autobk: { rbkg: 1, kweight: 2 } }, fit: 'fit.json' }));
+    const s = await runBatch(loadBatchRecipe(join(dir, 'batch.json')), { jobs: 1, out: join(dir, 'out') });
+    expect(s).toMatchObject({ total: 1, ok: 1 });
+    const row = JSON.parse(readFileSync(join(dir, 'out', 'results.jsonl'), 'utf8').trim().split('\n')[1]!) as Record<string, number>;
+    const ref = fit(r);
+    expect(row.sig2).toBeCloseTo(ref.params.sig2!.value, 10);
+    expect(Math.abs(row.sig2! - 0.00867)).toBeGreaterThan(5e-4); // pulled toward 0.007
+  }, 60_000);
+});
