@@ -152,6 +152,7 @@ describe('the public API', () => {
       'fitFigure',
       'lcfFigure',
       'lcfPlotData',
+      'loadAllFitArrays',
       'loadFitArrays',
       'loadResultsTable',
       'parseCsv',

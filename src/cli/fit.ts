@@ -4,7 +4,7 @@ import { makeDir, writeFailure, writeFileAtomic } from '../node/atomicWrite.js';
 import { fitRecipe, type RecipeFit } from '../fit/run.js';
 import { fitJson, formatFitReport } from '../fit/report.js';
 import { listFeffPaths } from '../fit/paths.js';
-import type { Io } from './program.js';
+import { ExitStatus, type Io } from './program.js';
 import { XafsError } from '../errors.js';
 import { samplePosterior, type PosteriorOptions, type PosteriorResult } from '../fit/posterior.js';
 import { monteCarloRecipe, type MonteCarloResult } from '../fit/montecarlo.js';
@@ -23,6 +23,7 @@ export async function fitCommand(recipe: string, o: Record<string, unknown>, io:
   const res = fitRecipe(recipe, {
     dataDir,
     force: o.force === true,
+    starts: o.starts as number | undefined,
     warn,
     onProblem: postOpts && ((p) => (posterior = samplePosterior(p, postOpts))),
   });
@@ -40,6 +41,8 @@ export async function fitCommand(recipe: string, o: Record<string, unknown>, io:
     if (posterior) io.out('\n' + formatPosterior(posterior));
     if (mc) io.out('\n' + formatMonteCarlo(mc));
   }
+  // a fit that did not converge ran but failed: its values are printed (without error bars), exit 1
+  if (!res.statistics.converged) throw new ExitStatus(1);
 }
 
 function posteriorOptions(o: Record<string, unknown>): PosteriorOptions {
@@ -150,6 +153,8 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
   const written: string[] = [];
   res.arrays.forEach((a, i) => {
     const d = res.datasets[i]!;
+    const contrib = res.contributions[i]!;
+    const pathCol = (p: { path: number; label: string }) => `path${p.path}`;
     const base = `${basename(d.file).replace(/\.[^.]*$/, '')}${res.arrays.length > 1 ? `_${i + 1}` : ''}`;
     const kw = d.transform.kweights[0]!;
     const title = [heading(i, d.file), `R-factor ${d.rfactor}; transform k ${d.transform.kmin}-${d.transform.kmax} Å⁻¹, k-weight ${kw}, ${d.transform.window} dk ${d.transform.dk}`];
@@ -161,6 +166,7 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
         { name: `chik${kw}_data`, desc: `k^${kw}·χ(k) data, Å^-${kw}`, values: a.data.map((v, j) => v * a.k[j] ** kw) },
         { name: `chik${kw}_fit`, desc: `k^${kw}·χ(k) best fit, Å^-${kw}`, values: a.model.map((v, j) => v * a.k[j] ** kw) },
         { name: 'kwin', desc: 'k window', values: a.kwin },
+        ...contrib.paths.map((p) => ({ name: `chik${kw}_${pathCol(p)}`, desc: `k^${kw}·χ(k) of path ${p.path} (${p.label}) alone`, values: p.chi.map((v, j) => v * a.k[j]! ** kw) })),
       ]),
       writeColumns(dir, `${base}.fit_r.dat`, title, [
         { name: 'r', desc: 'Å', values: a.r },
@@ -170,6 +176,9 @@ export function writeFitOutputs(dir: string, res: RecipeFit, json: unknown, head
         { name: 'chir_re_fit', desc: 'Re χ(R) best fit', values: a.modelChirRe },
         { name: 'chir_im_data', desc: 'Im χ(R) data', values: a.dataChirIm },
         { name: 'chir_im_fit', desc: 'Im χ(R) best fit', values: a.modelChirIm },
+        { name: 'chir_pc_data', desc: `|χ(R)| data, phase-corrected by path ${contrib.paths[0]!.path} (${contrib.phaseCorrected.by})`, values: contrib.phaseCorrected.dataChirMag },
+        { name: 'chir_pc_fit', desc: `|χ(R)| best fit, phase-corrected by path ${contrib.paths[0]!.path} (${contrib.phaseCorrected.by})`, values: contrib.phaseCorrected.modelChirMag },
+        ...contrib.paths.map((p) => ({ name: `chir_mag_${pathCol(p)}`, desc: `|χ(R)| of path ${p.path} (${p.label}) alone`, values: p.chirMag })),
       ]),
       writeColumns(dir, `${base}.fit_q.dat`, title, [
         { name: 'q', desc: 'Å⁻¹', values: a.q },

@@ -6,7 +6,7 @@ import { XafsError } from '../errors.js';
 import { fitShell, defaultRecipeFile, type FitShellOptions, type FitShellResult } from '../feff/fitShell.js';
 import { fitJson, pm } from '../fit/report.js';
 import type { TransformOptions, FitSpace } from '../fit/transform.js';
-import type { Io } from './program.js';
+import { ExitStatus, type Io } from './program.js';
 import { toJson } from './format.js';
 import { writeFitOutputs } from './fit.js';
 
@@ -74,6 +74,7 @@ export async function fitShellCommand(sample: string, o: FitShellCliOptions, io:
   if (written.length > 0) io.err(`wrote ${written.join(', ')}\n`);
   if (o.json) io.out(toJson(json) + '\n');
   else io.out(formatShellTable(res, sample));
+  if (!res.fit.statistics.converged) throw new ExitStatus(1);
 }
 
 /** The recipe as an editable file: title first, one line per parameter, per transform and per path. */
@@ -118,6 +119,9 @@ export function formatShellTable(res: FitShellResult, sample: string): string {
     `k range    ${t.kmin}–${t.kmax} Å⁻¹ (k-weight ${t.kweights.join(',')}, ${t.window} dk ${t.dk})`,
     `R range    ${t.rmin}–${t.rmax} Å (fit in ${space} space)`,
     ...(d.e0 !== null ? [`E0         ${num(d.e0, 7)} eV (ΔE0 is relative to it)`] : []),
+    ...(s.converged ? [] : ['', 'THE FIT DID NOT CONVERGE: the values above are where it stopped, with no error bars']),
+    // the table is what gets copied into papers: its warnings travel with it
+    ...(res.fit.checks.length ? ['', 'warnings:', ...res.fit.checks.map((c) => `  [${c.code}] ${c.message}`)] : []),
     '',
   ].join('\n');
 }

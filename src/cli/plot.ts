@@ -55,6 +55,8 @@ export function plotOptions(kind: string, o: Opts, warn: (m: string) => void, in
     raw: o.raw === true,
     parts: o.parts as PlotOptions['parts'],
     space: o.space as PlotOptions['space'],
+    phaseCorrected: o.phaseCorrected === true,
+    dataset: o.dataset as number | undefined,
     refs: (o.ref as string[] | undefined)?.map(parseRef),
     method: s(o, 'method'),
     standards: o.standard as string[] | undefined,

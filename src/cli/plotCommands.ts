@@ -93,6 +93,8 @@ Without --out the SVG goes to stdout.`,
     }),
   );
   plot.addOption(new Option('--space <space>', 'fit: the space shown (default the recipe\'s fit space)').choices(['r', 'k', 'q']));
+  plot.option('--phase-corrected', "fit, R space: |χ(R)| phase-corrected by the first path's scattering phase (peaks at the distances)");
+  addNum('--dataset <n>', 'fit: which dataset of a multi-dataset fit (default 1)', { integer: true, min: 1 });
   plot.addOption(new Option('--ref <file=valence>', 'valence: a reference and its valence (repeat)').argParser(collect));
   plot.addOption(new Option('--method <method>', 'deriv: the edge marked (default deriv); valence: the edge definition (default half)').choices(EDGE_METHODS));
   plot.addOption(new Option('--standard <file[=name]>', 'lcf: a standard (repeat)').argParser(collect));

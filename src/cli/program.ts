@@ -196,7 +196,8 @@ Examples:
     .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: the recipe\'s folder)')
     .option('--json', 'print one JSON document on stdout (params, correlations, statistics, datasets, paths)')
     .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')
-    .option('--force', 'fit even when the varied parameters outnumber the independent points')
+    .option('--force', "fit even when the varied parameters outnumber the independent points, or a path's absorber or edge is not the data's")
+    .addOption(new Option('--starts <n>', 'fit from N starts (the recipe\'s, ΔE0 ±5 eV, amplitudes ×0.5/×1.5, then seeded random ones), keep the lowest χ² and report whether the starts agree').argParser(parseNumber('--starts', { integer: true, min: 1, max: 200 }, (m) => program.error(m, { exitCode: 2, code: 'xafs.badOptionValue' }))))
     .action(async (recipe: string, opts: Record<string, unknown>) => {
       const { fitCommand } = await import('./fit.js');
       await fitCommand(recipe, opts, io);

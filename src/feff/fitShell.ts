@@ -11,7 +11,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { XafsError, type Warn } from '../errors.js';
 import { readColumns } from '../io/read.js';
 import { loadDataset, parseRecipe, type DatasetSpec, type ParamSpecIn, type PathSpec, type Recipe } from '../fit/recipe.js';
-import { fitParsedRecipe, type RecipeFit } from '../fit/run.js';
+import { fitStarts, startValues, type RecipeFit } from '../fit/run.js';
+import { xftf } from '../xafs/xftf.js';
 import type { TransformOptions } from '../fit/transform.js';
 import type { AutobkOptions } from '../xafs/autobk.js';
 import { lookupElement } from './elements.js';
@@ -345,17 +346,23 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
     if (options.s02 !== undefined || options.s02From !== undefined) {
       throw new XafsError('EOPTION', `--foil fits S0² (with N fixed at the crystal's); drop ${options.s02 !== undefined ? '--s02' : '--s02-from'}, or drop --foil to fit N with S0² fixed`);
     }
-    if (shells.length > 1 || (shells.length === 1 && shells[0]!.element !== absorber)) {
-      throw new XafsError('EOPTION', `--foil fits the first shell of ${absorber} metal (${absorber}-${absorber}) only; drop the --shell options, or drop --foil to fit ${shells.map((s) => `${absorber}-${s.element}`).join(', ')}`);
+    const bcc = FOIL_N[absorber] === 8;
+    if (shells.length > (bcc ? 2 : 1) || shells.some((s) => s.element !== absorber)) {
+      throw new XafsError('EOPTION', `--foil fits the ${bcc ? 'first two shells' : 'first shell'} of ${absorber} metal (${absorber}-${absorber}) only; drop the --shell options, or drop --foil to fit ${shells.map((s) => `${absorber}-${s.element}`).join(', ')}`);
     }
     if (shells.length === 0) shells.push({ element: absorber });
+    // bcc: the second shell (6 at a, 15 % beyond the first 8 at a·√3/2) is too close to leave out
+    if (bcc && shells.length === 1) shells.push({ element: absorber, n: 6 });
+    if (bcc && shells[1]!.n === undefined) shells[1] = { ...shells[1]!, n: 6 };
     if (shells[0]!.n === undefined) {
       const n = FOIL_N[absorber];
       if (n === undefined) throw new XafsError('EOPTION', `--foil: the first-shell N of ${absorber} metal is not known here; give it with --shell ${absorber}:N (12 for fcc or hcp, 8 for bcc)`);
       shells[0] = { ...shells[0]!, n };
     }
     if (!(shells[0]!.n! > 0)) throw new XafsError('EOPTION', `--foil: the foil's N must be above 0, got ${shells[0]!.n}`);
-    notes.push(`fitting S0² of ${absorber} foil with N fixed at ${shells[0]!.n}${FOIL_N[absorber] === shells[0]!.n ? ` (the crystal's first shell)` : ''}; save the result with --json and pass it to --s02-from for your samples`);
+    if (shells.length > 1 && !(shells[1]!.n! > 0)) throw new XafsError('EOPTION', `--foil: the second shell's N must be above 0, got ${shells[1]!.n}`);
+    const ns = shells.map((s) => s.n).join(' + ');
+    notes.push(`fitting S0² of ${absorber} foil with N fixed at ${ns}${FOIL_N[absorber] === shells[0]!.n ? ` (the crystal's ${shells.length > 1 ? 'first two shells, bcc' : 'first shell'})` : ''}; save the result with --json and pass it to --s02-from for your samples`);
   }
   if (options.s02 !== undefined && !(options.s02 > 0 && options.s02 <= 1.5)) throw new XafsError('EOPTION', `--s02 must be a number above 0 and at most 1.5, got ${options.s02}`);
   if (!existsSync(sample)) throw new XafsError('ENOENT', `sample not found: '${sample}'; check the name and the folder`);
@@ -399,10 +406,11 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
   const start = shells.map((s, i) => {
     const p = paths[i]!;
     const n = s.n ?? startN(absorber, s.element, p);
-    const r = s.r ?? p.reff;
+    // a bcc foil's second shell lies at a = (2/√3)·(a·√3/2) on the first shell's path
+    const r = s.r ?? (foil && i === 1 ? roundTo((paths[0]!.reff * 2) / Math.sqrt(3), 1e-4) : p.reff);
     return { n, r, dr: roundTo(r - p.reff, 1e-4) };
   });
-  const t = transformDefaults(options.transform ?? {}, kEnd, start.map((s) => s.r));
+  const t = transformDefaults(options.transform ?? {}, kEnd, start.map((s) => s.r), foil);
   if (t.kmax! > kEnd + 1e-9) throw new XafsError('ERANGE', `--kmax ${t.kmax} Å⁻¹ is beyond the data, whose χ(k) ends at ${round3(kEnd)} Å⁻¹; pass --kmax ${floorTo(kEnd, 0.5)} or less`);
   if (!(t.kmin! < t.kmax!)) {
     if (options.transform?.kmin === undefined && options.transform?.kmax === undefined) {
@@ -411,9 +419,19 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
     throw new XafsError('ERANGE', `k range ${t.kmin}–${t.kmax} Å⁻¹ is empty: --kmin must be below --kmax`);
   }
   if (!(t.rmin! < t.rmax!)) throw new XafsError('ERANGE', `R range ${t.rmin}–${t.rmax} Å is empty: --rmin must be below --rmax`);
+  // a first-shell fit (or a foil's modelled shells) ends where the data's next shell begins; with
+  // several shells the window keeps its default (cutting at the minimum after a weak, unresolved
+  // outer shell — Ru–Cu on Ru–N — left fewer independent points than parameters)
+  if (options.transform?.rmax === undefined && (shells.length === 1 || foil)) {
+    const end = firstShellEnd(loaded.k, loaded.chi, t, Math.max(...start.map((s) => s.r)));
+    if (end && end.rmax < t.rmax! - 1e-9 && end.rmax > t.rmin!) {
+      notes.push(`R range ends at ${end.rmax} Å, the |χ(R)| minimum after the ${shells.length > 1 ? 'last fitted shell' : 'first shell'}'s peak (${end.peak} Å), so that the next, unmodelled shell stays out of the fit; pass --rmax to change`);
+      t.rmax = end.rmax;
+    }
+  }
   // as feffit counts them (Larch's 1 + 2ΔkΔR/π), checked here so that the advice fits fit-shell's options
   const nIdp = 1 + (2 * (t.rmax! - t.rmin!) * (t.kmax! - t.kmin!)) / Math.PI;
-  const nVary = foil ? 4 : 1 + 3 * shells.length;
+  const nVary = foil ? 2 + 2 * shells.length : 1 + 3 * shells.length;
   if (nVary > nIdp) {
     throw new XafsError(
       'ERANGE',
@@ -441,43 +459,35 @@ export async function fitShell(sample: string, options: FitShellOptions): Promis
     return Object.assign(parseRecipe(JSON.parse(JSON.stringify(raw)), 'fit-shell recipe'), { title });
   };
 
-  // Several starts, the lowest χ² wins: from far starts (a weak second shell started small and
-  // long, say) the fit can end in a local minimum with that shell's N at 0. The recipe keeps the
-  // winning start, so `xafs fit RECIPE` retraces the same path to the same numbers.
+  // Several starts, the lowest χ² wins (src/fit/run.ts fitStarts, as `xafs fit --starts`): from far
+  // starts (a weak second shell started small and long, say) the fit can end in a local minimum
+  // with that shell's N at 0. The recipe keeps the winning start, so `xafs fit RECIPE` retraces the
+  // same path to the same numbers.
   const first: Start = { de0: 0, shells: start.map((s) => ({ n: s.n, dr: s.dr, ss: 0.005 })) };
-  const guess = shells.map((s, i) => startN(absorber, s.element, paths[i]!));
-  const starts: Start[] = options.multistart === false ? [first] : foil ? [
-    first,
-    { ...first, de0: -5 },
-    { ...first, de0: 5 },
-    { de0: 0, s02: 0.6, shells: first.shells.map((x) => ({ ...x, ss: 0.003 })) },
-    { de0: 0, s02: 1.2, shells: first.shells.map((x) => ({ ...x, ss: 0.008 })) },
-  ] : [
-    first,
-    { de0: 0, shells: guess.map((n) => ({ n, dr: 0, ss: 0.005 })) },
-    { ...first, de0: -5 },
-    { ...first, de0: 5 },
-    { de0: 0, shells: first.shells.map((x) => ({ ...x, n: roundTo(x.n * 0.5, 0.01), ss: 0.003 })) },
-    { de0: 0, shells: first.shells.map((x) => ({ ...x, n: roundTo(x.n * 1.5, 0.01), ss: 0.008 })) },
-  ];
-  const seen = new Set<string>();
-  let best: { fit: RecipeFit; recipe: Recipe & { title: string }; warnings: string[] } | undefined;
-  for (const st of starts) {
-    const key = JSON.stringify(st);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const recipe = build(st);
-    const warnings: string[] = [];
-    const fit = fitParsedRecipe(recipe, recipeDir, { warn: (m) => warnings.push(m) }, recipeDir);
-    const chi2 = fit.statistics.chiSquare;
-    if (!best || (Number.isFinite(chi2) && chi2 < best.fit.statistics.chiSquare * (1 - 1e-9)) || !Number.isFinite(best.fit.statistics.chiSquare)) best = { fit, recipe, warnings };
+  const recipe0 = build(first);
+  const guess: Record<string, number> = { de0: 0 };
+  shells.forEach((s, i) => {
+    if (!foil) guess[`n_${names[i]}`] = startN(absorber, s.element, paths[i]!);
+    guess[`dr_${names[i]}`] = 0;
+    guess[`ss_${names[i]}`] = 0.005;
+  });
+  const starts = options.multistart === false ? startValues(recipe0, 1) : startValues(recipe0, foil ? 5 : 6, foil ? [] : [guess]);
+  const warnings: string[] = [];
+  const fit = fitStarts(recipe0, recipeDir, starts, { warn: (m) => warnings.push(m) }, recipeDir);
+  const recipe = Object.assign(fit.recipe, { title }) as Recipe & { title: string };
+  // a bcc foil's second shell rides on the first shell's path, 0.38 Å out by construction: its ΔR
+  // is the model's, not a path gone astray
+  if (foil && shells.length > 1) {
+    const moved = new Set(fit.checks.filter((c) => c.code === 'DELTA_R' && c.param === `dr_${names[1]}`).map((c) => c.message));
+    fit.checks.splice(0, fit.checks.length, ...fit.checks.filter((c) => !moved.has(c.message)));
+    fit.warnings.splice(0, fit.warnings.length, ...fit.warnings.filter((m) => !moved.has(m)));
+    warnings.splice(0, warnings.length, ...warnings.filter((m) => !moved.has(m)));
   }
-  const { fit, recipe } = best!;
   if (foil) {
     const p = fit.params.s02;
     s02Report = { value: p?.value ?? Number.NaN, stderr: p?.stderr ?? null, fitted: true };
   }
-  if (options.warn) for (const w of best!.warnings) options.warn(w);
+  if (options.warn) for (const w of warnings) options.warn(w);
 
   // a shell at the edge of its R window: the library's bond length (or the R given) was too far off
   shells.forEach((sh, i) => {
@@ -525,8 +535,9 @@ function startN(_absorber: string, element: string, path: ShellPath | undefined)
  * 0.5), k-weight 2, hanning dk 1; R from max(1, shortest shell − 0.65) to longest shell + 0.6 Å,
  * which keeps the low-R background (autobk leaves it below ~rbkg + 0.2 Å) out of the fit.
  */
-export function transformDefaults(t: TransformOptions, kEnd: number, shellR: number[]): TransformOptions {
-  const kmax = t.kmax ?? Math.min(12, floorTo(kEnd - 0.5, 0.5));
+export function transformDefaults(t: TransformOptions, kEnd: number, shellR: number[], foil = false): TransformOptions {
+  // a foil's data are clean to high k: capping kmax at 12 would double the error of its S0²
+  const kmax = t.kmax ?? Math.min(foil ? FOIL_KMAX : 12, floorTo(kEnd - 0.5, 0.5));
   const rmin = t.rmin ?? Math.max(1, roundTo(Math.min(...shellR) - 0.65, 0.05));
   const rmax = t.rmax ?? roundTo(Math.max(...shellR) + 0.6, 0.05);
   return {
@@ -542,6 +553,32 @@ export function transformDefaults(t: TransformOptions, kEnd: number, shellR: num
     ...(t.rwindow !== undefined ? { rwindow: t.rwindow } : {}),
     fitspace: t.fitspace ?? 'r',
   };
+}
+
+/** The largest kmax fit-shell takes by default for a foil, Å⁻¹ (the library's tables end at 20). */
+const FOIL_KMAX = 18;
+
+/**
+ * Where the fitted shells end in |χ(R)| of the data (the transform's k range, window and first
+ * k-weight): the highest local maximum within 0.9 Å below the longest shell's R (a path's peak sits
+ * 0.3–0.5 Å below its distance), then the first minimum after it, rounded down to 0.05 Å. Null when
+ * no peak is found there.
+ */
+export function firstShellEnd(k: Float64Array, chi: Float64Array, t: TransformOptions, shellR: number): { rmax: number; peak: number } | null {
+  const kw = Array.isArray(t.kweight) ? t.kweight[0]! : (t.kweight ?? 2);
+  const ft = xftf({ k, chi }, { kmin: t.kmin, kmax: t.kmax, dk: t.dk, window: t.window, kweight: kw, rmaxOut: 10 });
+  const r = ft.r;
+  const m = ft.chirMag;
+  let peak = -1;
+  for (let i = 1; i + 1 < r.length; i++) {
+    if (r[i]! < shellR - 0.9 || r[i]! > shellR + 0.1) continue;
+    if (m[i]! >= m[i - 1]! && m[i]! >= m[i + 1]! && (peak < 0 || m[i]! > m[peak]!)) peak = i;
+  }
+  if (peak < 0) return null;
+  let j = peak;
+  while (j + 1 < r.length && m[j + 1]! <= m[j]!) j++;
+  if (j + 1 >= r.length) return null;
+  return { rmax: floorTo(r[j]!, 0.05), peak: Math.round(r[peak]! * 100) / 100 };
 }
 
 /** FEFF on a cluster of the shells (runFeff of src/feff/runner.ts); the paths used are copied beside the recipe. */

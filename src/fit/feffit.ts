@@ -10,12 +10,13 @@ import { feffitFree, feffitModelChi, feffitRegister, feffitResidual } from '../w
 import { xftf } from '../xafs/xftf.js';
 import { xftr } from '../xafs/xftr.js';
 import { minimize } from './minimize.js';
-import { ParamSet, correlationRecord, type FitUncertainties } from './params.js';
+import { ParamSet, correlationRecord, correlations, type FitUncertainties } from './params.js';
 import { exprNames, parseFitExpr, type CompiledFitExpr } from './expr.js';
 import { checkPathValues, type PathValueSource } from './feffPath.js';
 import { sigma2Debye, sigma2Eins } from './sigma2.js';
 import { estimateNoise, fitRange, makeTransform, modelGrid, nIndependent, residualWeights, type Transform, type TransformOptions } from './transform.js';
 import { PATH_PARAM_NAMES, type FeffPath, type PathParamName } from './types.js';
+import { checkResult, degenerateParams, preflight, type FitCheck } from './sanity.js';
 
 /** A path of a dataset: the FEFF path and its parameters (numbers or expressions). */
 export interface FitPathInput {
@@ -23,6 +24,8 @@ export interface FitPathInput {
   params: Partial<Record<PathParamName, number | string>>;
   /** The name the recipe gave the feff file (for reports). */
   feff?: string;
+  /** The recipe's label of the path (reports); default the path's atoms, e.g. 'Cu-O'. */
+  label?: string;
 }
 
 export interface FitDatasetInput {
@@ -36,6 +39,20 @@ export interface FitDatasetInput {
   paths: FitPathInput[];
   /** Noise in χ(k) instead of the high-R estimate. */
   epsilonK?: number;
+  /** Absorbing element and edge the data file states (XDI Element.symbol/edge), for the sanity checks. */
+  element?: string;
+  edge?: string;
+}
+
+/** A restraint (Ifeffit/Artemis): adds weight·(expr − value)/sigma to the fit's χ² residual. */
+export interface Restraint {
+  expr: string;
+  /** @default 0 */
+  value?: number;
+  /** @default 1 */
+  sigma?: number;
+  /** @default 1 */
+  weight?: number;
 }
 
 export interface FeffitOptions {
@@ -47,6 +64,10 @@ export interface FeffitOptions {
    * sampling, src/fit/posterior.ts). The residual is valid only during the call. @default none
    */
   onProblem?: (problem: FitProblem) => void;
+  /** Penalty terms appended to the residual (docs/fit-sanity.md). */
+  restraints?: Restraint[];
+  /** Iterations of the minimizer (tests). */
+  maxIterations?: number;
 }
 
 /** The least-squares problem of a finished fit (FeffitOptions.onProblem). */
@@ -68,6 +89,8 @@ export interface FitProblem {
 export interface PathReport {
   feff: string;
   label: string;
+  /** The dataset the path belongs to (1-based). */
+  dataset: number;
   reff: number;
   nleg: number;
   degen: number;
@@ -99,6 +122,8 @@ export interface DatasetReport {
   nIdp: number;
   npts: number;
   rfactor: number;
+  /** χ² of this dataset alone (its share of the fit's χ²). */
+  chiSquare: number;
   transform: Omit<Transform, 'kwin' | 'rwin'>;
 }
 
@@ -137,9 +162,14 @@ export interface FitResult {
   datasets: DatasetReport[];
   paths: PathReport[];
   warnings: string[];
+  /** Every warning with its code (docs/fit-sanity.md): what the JSON's `warnings` holds. */
+  checks: FitCheck[];
   /** Best-fit arrays per dataset (for --out and figures), computed on first access. */
   readonly arrays: DatasetArrays[];
 }
+
+/** A correlation this close to ±1 means a degenerate pair, not a measurement (sanity.ts). */
+const DEGENERATE_R = 0.9999;
 
 const DEFAULT_PATH_VALUE: Record<PathParamName, number> = { degen: NaN, s02: 1, e0: 0, ei: 0, deltar: 0, sigma2: 0, third: 0, fourth: 0 };
 
@@ -163,8 +193,10 @@ function pathWhere(i: number, j: number, name: string, ndata: number): string {
 
 export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitOptions = {}): FitResult {
   const warnings: string[] = [];
-  const warn = (m: string) => {
+  const checks: FitCheck[] = [];
+  const warn = (m: string, code = 'NOTE', about: Omit<FitCheck, 'code' | 'message'> = {}) => {
     warnings.push(m);
+    checks.push({ code, message: m, ...about });
     options.warn?.(m);
   };
   // path parameters compiled per path: sigma2_eins/sigma2_debye bound to that path's atoms
@@ -247,6 +279,17 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       prepared.push({ t, k: g.k, chi: g.chi, epsK, epsR, npts, nIdp: nIndependent(t) });
     });
 
+    preflight(ps, inputs, {
+      force: options.force,
+      restraintExprs: options.restraints?.map((r) => r.expr),
+      ranges: prepared.map((d) => d.t),
+      warn: ({ code, message, ...about }) => warn(message, code, about),
+    });
+    const restraints = (options.restraints ?? []).map((rs, i) => ({
+      fn: ps.compileExpr(rs.expr, `restraint ${i + 1}`),
+      value: rs.value ?? 0,
+      scale: (rs.weight ?? 1) / (rs.sigma ?? 1),
+    }));
     const handleArr = Int32Array.from(handles);
     const npath = allPaths.length;
     const pathValues = new Float64Array(8 * npath);
@@ -262,6 +305,10 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     ps.evaluate(ps.init, values);
     fillPaths(values);
     checkPathValues(pathValues, sources, 'at the starting values', inputsOf, true);
+    const nIdp = prepared.reduce((s, d) => s + d.nIdp, 0);
+    const nData = prepared.reduce((s, d) => s + d.npts, 0);
+    // a restraint term r adds r² to χ² (= Σ residual² · N_idp/npts), hence the sqrt(npts/N_idp)
+    const rScale = Math.sqrt(nData / nIdp);
     const residual = (x: Float64Array): Float64Array => {
       ps.evaluate(x, values);
       fillPaths(values);
@@ -273,15 +320,18 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
           throw new XafsError('ENONFINITE', `the fit's residual is ${r[i]} at ${at || 'the fixed values'}: a path value is too large for χ(k) (a degeneracy, S0² or σ² of 1e300, a tiny epsilonK); check the path values and their bounds`);
         }
       }
-      return r;
+      if (restraints.length === 0) return r;
+      const out = new Float64Array(r.length + restraints.length);
+      out.set(r);
+      restraints.forEach((rs, i) => (out[r.length + i] = rScale * rs.scale * (rs.fn(values) - rs.value)));
+      return out;
     };
 
-    const nIdp = prepared.reduce((s, d) => s + d.nIdp, 0);
     const nvarys = ps.nvary;
     if (nvarys > nIdp) {
       const msg = `${nvarys} varied parameters (${ps.varyNames.join(', ')}) but only ${nIdp.toFixed(2)} independent points: the fit is underdetermined`;
       if (!options.force) throw new XafsError('EOPTION', `${msg}; fix some parameters, widen the k or R range, or pass --force`);
-      warn(msg);
+      warn(msg, 'UNDERDETERMINED');
     }
     // bounds are enforced by projection: steps are clipped, and in the polish a parameter held at
     // its bound by the gradient leaves the step (projected Gauss-Newton). Larch fits through MINUIT
@@ -289,18 +339,29 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     // this one reaches the constrained minimum where lmdif creeps towards it.
     const lower = Float64Array.from(ps.varyNames, (n) => ps.get(n).min);
     const upper = Float64Array.from(ps.varyNames, (n) => ps.get(n).max);
-    const fit = minimize({ n: nvarys, residual, x0: Float64Array.from(ps.init), lower, upper });
-    if (!fit.converged) warn(`the fit did not converge (${fit.message}, ${fit.nfev} evaluations): the values are where it stopped`);
+    const fit = minimize({ n: nvarys, residual, x0: Float64Array.from(ps.init), lower, upper }, options.maxIterations ? { maxIterations: options.maxIterations, polishIterations: options.maxIterations } : {});
+    if (!fit.converged) warn(`the fit did not converge (${fit.message}, ${fit.nfev} evaluations): the values are where it stopped, with no error bars`, 'NOT_CONVERGED');
     const r = fit.fvec;
     const chisqr = fit.chisqr;
-    const npts = r.length;
+    const npts = nData;
     const chiSquare = (chisqr * nIdp) / npts;
     const dof = nIdp - nvarys;
     const chi2Reduced = chiSquare / dof;
     // Larch: σ_i = sqrt(C_ii · chisqr/(N_idp − nvarys)), C = (JᵀJ)⁻¹
     let cov: Float64Array | null = null;
-    if (fit.covUnscaled && dof > 0) cov = fit.covUnscaled.map((c) => (c * chisqr) / dof);
-    else if (nvarys > 0) warn('the covariance could not be computed (singular Jacobian or no degrees of freedom): no error bars');
+    if (!fit.converged) cov = null;
+    else if (fit.covUnscaled && dof > 0) cov = fit.covUnscaled.map((c) => (c * chisqr) / dof);
+    else if (nvarys > 0) {
+      const pair = dof > 0 ? degenerateParams(fit.jac, r.length, nvarys, ps.varyNames) : [];
+      const which = pair.length === 2 ? `: ${pair[0]} and ${pair[1]} are degenerate (the data fix only a combination of them); fix or constrain one` : pair.length === 1 ? `: ${pair[0]} changes nothing in the fit; fix it or use it in a path` : ' (no degrees of freedom)';
+      warn(`the covariance could not be computed${which}; no error bars`, 'NO_COVARIANCE', pair.length ? { param: pair.join(',') } : {});
+    }
+    // |r| ≈ 1: JᵀJ inverted only through rounding; the error bars would be noise
+    const degenerate = cov ? correlations(cov, ps.varyNames, DEGENERATE_R)[0] : undefined;
+    if (degenerate) {
+      cov = null;
+      warn(`the covariance could not be computed: ${degenerate.a} and ${degenerate.b} are degenerate (r = ${degenerate.r.toFixed(5)}; the data fix only a combination of them); fix or constrain one; no error bars`, 'NO_COVARIANCE', { param: `${degenerate.a},${degenerate.b}` });
+    }
     const u = ps.uncertainties(fit.x, cov);
     options.onProblem?.({ params: ps, residual, x: Float64Array.from(fit.x), lower, upper, sumsq: chisqr, dof, covariance: cov });
 
@@ -320,19 +381,21 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       num += n1;
       den += d1;
       const { kwin: _k, rwin: _r, ...tr } = d.t;
-      return { file: inputs[i].file, e0: inputs[i].e0 ?? null, epsilonK: d.epsK[0], epsilonR: d.epsR[0], nIdp: d.nIdp, npts: d.npts, rfactor: n1 / d1, transform: tr };
+      return { file: inputs[i].file, e0: inputs[i].e0 ?? null, epsilonK: d.epsK[0], epsilonR: d.epsR[0], nIdp: d.nIdp, npts: d.npts, rfactor: n1 / d1, chiSquare: (n1 * d.nIdp) / d.npts, transform: tr };
     });
     const rfactor = num / den;
     const aic = nIdp * Math.log(chiSquare / nIdp) + 2 * nvarys;
     const bic = nIdp * Math.log(chiSquare / nIdp) + Math.log(nIdp) * nvarys;
 
     // paths: every parameter with its propagated error
+    const datasetOf = inputs.flatMap((d, i) => d.paths.map(() => i + 1));
     const paths: PathReport[] = allPaths.map((p, pi) => {
       const val = (q: number) => u.propagate((v) => compiled[pi][q](v));
       const [degen, s02, e0, ei, deltar, sigma2, third, fourth] = [0, 1, 2, 3, 4, 5, 6, 7].map(val);
       return {
         feff: p.feff ?? p.path.file,
-        label: p.path.label,
+        label: p.label ?? p.path.label,
+        dataset: datasetOf[pi]!,
         reff: p.path.reff,
         nleg: p.path.nleg,
         degen: degen.value,
@@ -363,14 +426,15 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       const x = fit.x[j];
       const span = Math.max(Math.abs(x), 1e-12);
       if ((Number.isFinite(info.min) && Math.abs(x - info.min) <= 1e-6 * span) || (Number.isFinite(info.max) && Math.abs(x - info.max) <= 1e-6 * span)) {
-        warn(`parameter ${name} = ${x} sits at its bound [${info.min}, ${info.max}]: its error bar is not meaningful; widen the bound or fix the parameter`);
+        warn(`parameter ${name} = ${x} sits at its bound [${info.min}, ${info.max}]: its error bar is not meaningful; widen the bound or fix the parameter`, 'AT_BOUND', { param: name });
       }
     });
     paths.forEach((p, i) => {
       if (p.degen < 0) warn(`${sources[PATH_PARAM_NAMES.length * i]!.where}: N = ${p.degen} at the best fit: a negative degeneracy has no physical meaning; bound the parameter with "min": 0`);
     });
     const corr = u.correlations(0.1);
-    for (const c of corr) if (Math.abs(c.r) > 0.95) warn(`parameters ${c.a} and ${c.b} are correlated (r = ${c.r.toFixed(3)}): the data cannot separate them; fix or constrain one`);
+    for (const c of corr) if (Math.abs(c.r) > 0.95) warn(`parameters ${c.a} and ${c.b} are correlated (r = ${c.r.toFixed(3)}): the data cannot separate them; fix or constrain one`, 'CORRELATED', { param: `${c.a},${c.b}` });
+    for (const { code, message, ...about } of checkResult(inputs, paths, { rfactor }, dsReports)) warn(message, code, about);
 
     // the best-fit model now (its WASM datasets are freed below); the transforms of data and model
     // only when someone asks for the arrays (--out, figures): a fit alone does not pay for them
@@ -383,6 +447,7 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       datasets: dsReports,
       paths,
       warnings,
+      checks,
     } as Omit<FitResult, 'arrays'> as FitResult;
     Object.defineProperty(result, 'arrays', {
       enumerable: false,

@@ -162,15 +162,16 @@ function covariance(A: Float64Array, n: number): Float64Array | null {
   return out;
 }
 
-export function minimize(p: Problem, opts: { maxIterations?: number } = {}): MinimizeResult {
+export function minimize(p: Problem, opts: { maxIterations?: number; polishIterations?: number } = {}): MinimizeResult {
   const count = { nfev: 0 };
   const n = p.n;
   // cache: ml-levenberg-marquardt evaluates the model point by point; one WASM call per parameter set
-  let lastX = new Float64Array(0);
+  // (null until the first call: with no varied parameters every x is the empty vector)
+  let lastX: Float64Array | null = null;
   let lastR: Float64Array = new Float64Array(0);
   const evalAt = (params: ArrayLike<number>): Float64Array => {
-    let same = lastX.length === params.length;
-    for (let j = 0; same && j < params.length; j++) same = lastX[j] === params[j];
+    let same = lastX !== null && lastX.length === params.length;
+    for (let j = 0; same && j < params.length; j++) same = lastX![j] === params[j];
     if (!same) {
       lastX = Float64Array.from(params);
       lastR = p.residual(lastX);
@@ -236,7 +237,7 @@ export function minimize(p: Problem, opts: { maxIterations?: number } = {}): Min
   let message = n === 0 ? 'no variables' : 'polish did not converge';
   let lastJ: Float64Array | null = null;
   let lastStepTiny = false;
-  for (let it = 0; it < 200 && n > 0; it++) {
+  for (let it = 0; it < (opts.polishIterations ?? 200) && n > 0; it++) {
     const J = jacobian(p, x, r, false, 1e-7, count);
     lastJ = J;
     lastStepTiny = false;

@@ -49,6 +49,8 @@ export interface Recipe {
   datasets: DatasetSpec[];
   /** Refuse nothing for nvarys > N_idp (the CLI's --force). */
   force?: boolean;
+  /** Penalties (expr − value)/sigma·weight appended to the residual (docs/fit-sanity.md). */
+  restraints?: { expr: string; value?: number; sigma?: number; weight?: number }[];
 }
 
 export interface LoadedDataset {
@@ -59,6 +61,9 @@ export interface LoadedDataset {
   chi: Float64Array;
   /** e0 of the μ(E) data (null for a χ(k) file). */
   e0: number | null;
+  /** Absorber and edge the data file states (XDI Element.symbol/Element.edge, or Scan.element/Scan.edge). */
+  element?: string;
+  edge?: string;
   paths: { spec: PathSpec; file: string }[];
 }
 
@@ -81,7 +86,8 @@ export function parseRecipe(json: unknown, where: string): Recipe {
       paths: o.paths as PathSpec[],
     };
   });
-  return { params, datasets, force: r.force === true };
+  const restraints = r.restraints as Recipe['restraints']; // checked by the schema
+  return { params, datasets, force: r.force === true, ...(restraints ? { restraints } : {}) };
 }
 
 /** Reads a recipe file: JSON, or YAML for .yaml/.yml. */
@@ -124,7 +130,9 @@ export function loadDataset(spec: DatasetSpec, dir: string, where: string, pertu
     const s = perturbMu ? perturbMu(read) : read;
     const pe = preEdge(s, spec.preEdge ?? {});
     const bk = autobk({ ...s, ...pe }, spec.autobk ?? {});
-    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, paths };
+    const meta = (s.metadata ?? {}) as Record<string, unknown>;
+    const str = (...keys: string[]) => keys.map((k) => meta[k]).find((x): x is string => typeof x === 'string' && x.trim() !== '');
+    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, element: str('element.symbol', 'scan.element'), edge: str('element.edge', 'scan.edge'), paths };
   }
   const cols = readColumns(file);
   if (cols.columns.length < 2) throw new XafsError('EFORMAT', `${where}: ${file} has ${cols.columns.length} column; a χ(k) file needs k and chi (or give "mu" to process μ(E))`);

@@ -1,7 +1,9 @@
 /**
  * Fit reports: the text table users put in papers, and the JSON of contract.md.
  */
+import { basename } from 'node:path';
 import type { FitResult } from './feffit.js';
+import type { StartsSummary } from './run.js';
 
 function fmt(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
@@ -23,7 +25,7 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }
 
-export function formatFitReport(res: FitResult, title: string): string {
+export function formatFitReport(res: FitResult & { starts?: StartsSummary }, title: string): string {
   const s = res.statistics;
   const out: string[] = [`${title}`, ''];
   res.datasets.forEach((d, i) => {
@@ -32,21 +34,24 @@ export function formatFitReport(res: FitResult, title: string): string {
     out.push(
       `dataset ${i + 1}: ${d.file}${d.e0 !== null ? `  (e0 ${fmt(d.e0, 7)} eV)` : ''}`,
       `  k ${t.kmin}–${t.kmax} Å⁻¹ (k-weight ${kw}, ${t.window} dk ${t.dk}), R ${t.rmin}–${t.rmax} Å, fit in ${t.fitspace} space`,
-      `  N_idp ${fmt(d.nIdp, 5)}   R-factor ${fmt(d.rfactor, 4)}   ε_k ${fmt(d.epsilonK, 3)}   ε_r ${fmt(d.epsilonR, 3)}`,
+      `  N_idp ${fmt(d.nIdp, 5)}   R-factor ${fmt(d.rfactor, 4)}   χ² ${fmt(d.chiSquare, 5)}   ε_k ${fmt(d.epsilonK, 3)}   ε_r ${fmt(d.epsilonR, 3)}`,
     );
   });
   out.push(
     '',
     `fit: ${s.nvarys} variables, ${fmt(s.nIndependent, 5)} independent points, ${s.npts} points in the residual`,
     `     R-factor ${fmt(s.rfactor, 4)}   χ² ${fmt(s.chiSquare, 5)}   reduced χ² ${fmt(s.chi2Reduced, 5)}   AIC ${fmt(s.aic, 5)}   BIC ${fmt(s.bic, 5)}`,
-    '',
   );
+  if (!s.converged) out.push('     the fit did not converge: the values are where it stopped, with no error bars');
+  if (res.starts) out.push(...startsLines(res.starts));
+  out.push('');
   const hasC3 = res.paths.some((p) => p.third !== 0 || (p.thirdStderr ?? 0) > 0);
-  const head = ['path', 'feff', 'N', 'N·S0²', 'R (Å)', 'σ² (Å²)', 'ΔE0 (eV)'];
+  const multi = res.datasets.length > 1;
+  const head = [...(multi ? ['dataset'] : []), 'path', 'feff', 'N', 'N·S0²', 'R (Å)', 'σ² (Å²)', 'ΔE0 (eV)'];
   if (hasC3) head.push('C3 (Å³)');
   const rows = [head];
   for (const p of res.paths) {
-    const row = [p.label, p.feff, pm(p.n, p.nStderr), fmt(p.n * p.s02, 4), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)];
+    const row = [...(multi ? [String(p.dataset)] : []), p.label, basename(p.feff), pm(p.n, p.nStderr), fmt(p.n * p.s02, 4), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)];
     if (hasC3) row.push(pm(p.third, p.thirdStderr));
     rows.push(row);
   }
@@ -64,20 +69,34 @@ export function formatFitReport(res: FitResult, title: string): string {
   }
   if (res.warnings.length) {
     out.push('', 'warnings:');
-    for (const w of res.warnings) out.push(`  ${w}`);
+    for (const w of res.checks ?? res.warnings.map((message) => ({ code: 'NOTE', message }))) out.push(`  [${w.code}] ${w.message}`);
   }
   return out.join('\n') + '\n';
 }
 
+/** The multi-start summary: how many starts reached the best minimum and how far apart they ended. */
+export function startsLines(st: StartsSummary): string[] {
+  const spread = Object.entries(st.params).map(([n, p]) => `${n} ${fmt(p.min, 4)}…${fmt(p.max, 4)}${p.stderr !== null ? ` (± ${fmt(p.stderr, 2)})` : ''}`);
+  return [
+    `starts: ${st.count} run, ${st.best} within Δχ² < χ²_ν of the best (χ² ${fmt(st.chiSquare[0], 5)}–${fmt(st.chiSquare[1], 5)}): ${st.agree ? 'they agree within the error bars' : 'they DISAGREE beyond the error bars'}`,
+    `        ${spread.join(', ')}`,
+  ];
+}
+
 /** The JSON of contract.md (plus warnings and convergence). */
-export function fitJson(res: FitResult & { recipe?: unknown }) {
+export function fitJson(res: FitResult & { recipe?: unknown; starts?: StartsSummary }) {
   return {
     params: res.params,
     correlations: res.correlations,
     statistics: res.statistics,
-    datasets: res.datasets.map((d) => ({ file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor })),
+    datasets: res.datasets.map((d) => {
+      const t = d.transform;
+      const transform = { kmin: t.kmin, kmax: t.kmax, kweight: t.kweights, window: t.window, dk: t.dk, rmin: t.rmin, rmax: t.rmax, fitspace: t.fitspace };
+      return { file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor, chiSquare: d.chiSquare, transform };
+    }),
     paths: res.paths,
-    warnings: res.warnings,
+    warnings: res.checks ?? res.warnings.map((message) => ({ code: 'NOTE', message })),
+    ...(res.starts ? { starts: res.starts } : {}),
     ...(res.recipe ? { recipe: res.recipe } : {}),
   };
 }

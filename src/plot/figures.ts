@@ -419,6 +419,12 @@ export interface FitPlotData {
   kweight: number;
   /** The fit range on this grid (shaded). */
   window?: [number, number];
+  /** Each path's contribution alone (drawn thin and grey). */
+  paths?: { name: string; y: Arr }[];
+  /** k space: the k window (drawn scaled to the data). */
+  kwin?: Arr;
+  /** R space: |χ(R)| is phase-corrected by the first path. */
+  phaseCorrected?: boolean;
 }
 
 /** Data, best fit and residual (data − fit, in a panel below) in R, k or q. */
@@ -428,7 +434,16 @@ export async function fitFigure(f: FitPlotData, o: FigureOptions & { xmax?: numb
   const xmax = o.xmax ?? (f.space === 'r' ? 6 : f.space === 'q' ? Math.min(f.x[f.x.length - 1]!, 18) : f.x[f.x.length - 1]!);
   const xmin = 0;
   const w = f.kweight;
-  const yTitle = f.space === 'r' ? (f.dataRe && f.fitRe ? `|χ(R)|, Re[χ(R)] (${TITLES.chir(w).split('(').pop()}` : TITLES.chir(w)) : f.space === 'k' ? TITLES.chik(w) : TITLES.chiq(w);
+  const yTitle =
+    f.space === 'r'
+      ? f.phaseCorrected
+        ? `phase-corrected ${TITLES.chir(w)}`
+        : f.dataRe && f.fitRe
+          ? `|χ(R)|, Re[χ(R)] (${TITLES.chir(w).split('(').pop()}`
+          : TITLES.chir(w)
+      : f.space === 'k'
+        ? TITLES.chik(w)
+        : TITLES.chiq(w);
   const xTitle = f.space === 'r' ? TITLES.r : f.space === 'k' ? TITLES.k : TITLES.q;
   const curves: Curve[] = [
     { name: 'data', x: f.x, y: f.data },
@@ -437,10 +452,21 @@ export async function fitFigure(f: FitPlotData, o: FigureOptions & { xmax?: numb
   if (f.dataRe && f.fitRe) {
     curves.push({ name: 'Re data', x: f.x, y: f.dataRe }, { name: 'Re fit', x: f.x, y: f.fitRe });
   }
+  // per-path contributions and the k window: thin grey lines behind (up to 8 paths)
+  const extra: Curve[] = (f.paths && f.paths.length > 1 ? f.paths : []).slice(0, 8).map((p) => ({ name: p.name, x: f.x, y: p.y }));
+  if (f.kwin) {
+    let top = 0;
+    for (let i = 0; i < f.x.length; i++) if (f.x[i]! <= xmax) top = Math.max(top, Math.abs(f.data[i]!));
+    extra.push({ name: 'k window', x: f.x, y: Float64Array.from(f.kwin as ArrayLike<number>, (v) => v * top).subarray(0, f.x.length) });
+  }
+  curves.push(...extra);
   const values = rows(curves, xmin, xmax);
   const resid = rows([{ name: 'data − fit', x: f.x, y: Float64Array.from(f.data as ArrayLike<number>, (d, i) => d - f.fit[i]!) }], xmin, xmax);
   const names = curves.map((c) => c.name);
-  const colors = [DATA_COLOR, FIT_COLOR, '#777777', '#E69F00'];
+  const nMain = names.length - extra.length;
+  const colors = [...[DATA_COLOR, FIT_COLOR, '#777777', '#E69F00'].slice(0, nMain), ...extra.map((c) => (c.name === 'k window' ? '#56B4E9' : '#999999'))];
+  const widths = [...[1.6, 1.3, 0.8, 0.8].slice(0, nMain), ...extra.map(() => 0.7)];
+  const dashes = [...[[1, 0], [5, 2], [1, 0], [5, 2]].slice(0, nMain), ...extra.map((c) => (c.name === 'k window' ? [2, 2] : [1, 0]))];
   const x = { field: 'x', type: 'quantitative', scale: { domain: [xmin, xmax], nice: false, zero: false } };
   const yDom = domainOf(ys(values), 0.05);
   const top: unknown[] = [];
@@ -453,9 +479,9 @@ export async function fitFigure(f: FitPlotData, o: FigureOptions & { xmax?: numb
     encoding: {
       x: { ...x, axis: { labels: false, title: null } },
       y: { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: yDom, nice: false, zero: false } },
-      color: { field: 's', type: 'nominal', scale: { domain: names, range: colors.slice(0, names.length) }, legend: { orient: 'top-right', title: null } },
-      strokeWidth: { field: 's', type: 'nominal', scale: { domain: names, range: [1.6, 1.3, 0.8, 0.8].slice(0, names.length) }, legend: null },
-      strokeDash: { field: 's', type: 'nominal', scale: { domain: names, range: [[1, 0], [5, 2], [1, 0], [5, 2]].slice(0, names.length) }, legend: null },
+      color: { field: 's', type: 'nominal', scale: { domain: names, range: colors }, legend: { orient: 'top-right', title: null } },
+      strokeWidth: { field: 's', type: 'nominal', scale: { domain: names, range: widths }, legend: null },
+      strokeDash: { field: 's', type: 'nominal', scale: { domain: names, range: dashes }, legend: null },
     },
   });
   const rd = domainOf(resid.map((v) => v.y as number), 0.1);

@@ -32,6 +32,6 @@ export {
 } from './figures.js';
 export { waveletFigure, type WaveletMap, type WaveletFigureOptions } from './waveletFigure.js';
 export { cornerFigure, cornerOfChain, type CornerData, type CornerFigureOptions } from './cornerFigure.js';
-export { plotFigure, lcfPlotData, loadFitArrays, loadResultsTable, trendsOfTable, trendPanels, PLOT_KINDS, type PlotKind, type PlotOptions } from './make.js';
+export { plotFigure, lcfPlotData, loadFitArrays, loadAllFitArrays, loadResultsTable, trendsOfTable, trendPanels, PLOT_KINDS, type PlotKind, type PlotOptions } from './make.js';
 export { buildReport, reportKind, type ReportOptions, type ReportKind } from './report.js';
 export { readResultsTable, parseCsv, type ResultsTable } from './table.js';

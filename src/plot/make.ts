@@ -72,6 +72,10 @@ export interface PlotOptions {
   kmax?: number;
   /** Fit: the space shown. @default the fit space of the recipe, else 'r' */
   space?: FitSpace;
+  /** Fit, R space: |χ(R)| phase-corrected by the first path's scattering phase (peaks at the distances). @default false */
+  phaseCorrected?: boolean;
+  /** Fit: which dataset of a multi-dataset fit (1-based). @default 1 */
+  dataset?: number;
   /** Valence: references FILE=VALENCE and the edge method. */
   refs?: { file: string; valence: number }[];
   method?: string;
@@ -216,8 +220,14 @@ const col = (f: ReturnType<typeof readColumns>, name: string, file: string) => {
   return c.values;
 };
 
+/** The fit arrays of every dataset in an `xafs fit --out` folder (one NAME.fit_SPACE.dat each). */
+export function loadAllFitArrays(dir: string, space: FitSpace, phaseCorrected = false): FitPlotData[] {
+  return fitFiles(dir, space).map((_, i) => loadFitArrays(dir, space, undefined, { dataset: i + 1, phaseCorrected }));
+}
+
 /** The fit arrays of INPUT: an `xafs fit --out` folder or one of its NAME.fit_{r,k,q}.dat files. */
-export function loadFitArrays(input: string, space?: FitSpace, warn?: (m: string) => void): FitPlotData {
+export function loadFitArrays(input: string, space?: FitSpace, warn?: (m: string) => void, opts: { dataset?: number; phaseCorrected?: boolean } = {}): FitPlotData {
+  let di = (opts.dataset ?? 1) - 1;
   if (!existsSync(input)) throw new XafsError('ENOENT', `file not found: '${input}'`);
   let file = input;
   let recipe: { datasets?: { transform?: { rmin?: number; rmax?: number; kmin?: number; kmax?: number; fitspace?: string } }[] } | undefined;
@@ -228,8 +238,9 @@ export function loadFitArrays(input: string, space?: FitSpace, warn?: (m: string
     sp = sp ?? ((recipe?.datasets?.[0]?.transform?.fitspace as FitSpace | undefined) ?? 'r');
     const files = fitFiles(input, sp);
     if (files.length === 0) throw new XafsError('ENOENT', `${input} holds no *.fit_${sp}.dat: pass the folder that xafs fit RECIPE --out DIR wrote`);
-    if (files.length > 1) warn?.(`${input} holds ${files.length} datasets: plotting ${basename(files[0]!)}; pass ${files[1]} (or another) for the others`);
-    file = files[0]!;
+    if (di >= files.length || di < 0) throw new XafsError('EOPTION', `${input} holds ${files.length} dataset${files.length > 1 ? 's' : ''}: --dataset must be 1 to ${files.length}`);
+    if (files.length > 1 && opts.dataset === undefined) warn?.(`${input} holds ${files.length} datasets: plotting ${basename(files[0]!)}; pass --dataset 2 (or another) for the others`);
+    file = files[di]!;
   } else if (/\.json$/i.test(input)) {
     const j = JSON.parse(readFileSync(input, 'utf8')) as Record<string, unknown>;
     if (j.params && j.statistics) {
@@ -241,6 +252,9 @@ export function loadFitArrays(input: string, space?: FitSpace, warn?: (m: string
     if (!m) throw new XafsError('EFORMAT', `${input} is not a fit array file (NAME.fit_r.dat, .fit_k.dat or .fit_q.dat): pass the folder that xafs fit RECIPE --out DIR wrote`);
     if (sp && sp !== m[1]) file = input.replace(/\.fit_[rkq]\.dat$/, `.fit_${sp}.dat`);
     sp = sp ?? (m[1] as FitSpace);
+    // NAME_2.fit_r.dat is dataset 2 of a multi-dataset fit
+    const dm = /_(\d+)\.fit_[rkq]\.dat$/.exec(input);
+    di = dm ? Number(dm[1]) - 1 : 0;
     const rj = join(input, '..', 'result.json');
     if (existsSync(rj)) recipe = (JSON.parse(readFileSync(rj, 'utf8')) as { recipe?: typeof recipe }).recipe;
   }
@@ -250,23 +264,35 @@ export function loadFitArrays(input: string, space?: FitSpace, warn?: (m: string
   const kwm = /k-weight (\d+)/.exec(text) ?? /k-weight (\d+)/.exec(header);
   const kw = kwm ? Number(kwm[1]) : 2;
   const name = basename(file).replace(/\.fit_[rkq]\.dat$/, '');
-  const t = recipe?.datasets?.[0]?.transform;
+  const t = recipe?.datasets?.[di]?.transform ?? recipe?.datasets?.[0]?.transform;
+  // the per-path columns --out writes (chir_mag_pathN, chikW_pathN), labelled in their description
+  const pathCurves = (prefix: string) =>
+    f.columns
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.label.startsWith(prefix))
+      .map(({ c }) => {
+        const label = new RegExp(`Column\\.\\d+: ${c.label} .*\\((.*)\\) alone`).exec(text)?.[1];
+        return { name: `path ${c.label.slice(prefix.length)}${label ? ` (${label})` : ''}`, y: c.values };
+      });
   if (sp === 'r') {
+    const pc = opts.phaseCorrected === true;
+    if (pc && !f.columns.some((c) => c.label === 'chir_pc_data')) throw new XafsError('ECOLUMN', `${file} has no phase-corrected |χ(R)| (chir_pc_data): rerun xafs fit RECIPE --out DIR with this version`);
     return {
       name,
       space: 'r',
       x: col(f, 'r', file),
-      data: col(f, 'chir_mag_data', file),
-      fit: col(f, 'chir_mag_fit', file),
-      dataRe: col(f, 'chir_re_data', file),
-      fitRe: col(f, 'chir_re_fit', file),
+      data: col(f, pc ? 'chir_pc_data' : 'chir_mag_data', file),
+      fit: col(f, pc ? 'chir_pc_fit' : 'chir_mag_fit', file),
+      ...(pc ? { phaseCorrected: true } : { dataRe: col(f, 'chir_re_data', file), fitRe: col(f, 'chir_re_fit', file) }),
+      paths: pc ? [] : pathCurves('chir_mag_path'),
       kweight: kw,
       window: t && t.rmin !== undefined && t.rmax !== undefined ? [t.rmin, t.rmax] : undefined,
     };
   }
   if (sp === 'k') {
     const km = /transform k ([\d.]+)-([\d.]+)/.exec(text);
-    return { name, space: 'k', x: col(f, 'k', file), data: col(f, `chik${kw}_data`, file), fit: col(f, `chik${kw}_fit`, file), kweight: kw, window: km ? [Number(km[1]), Number(km[2])] : undefined };
+    const kwin = f.columns.find((c) => c.label === 'kwin')?.values;
+    return { name, space: 'k', x: col(f, 'k', file), data: col(f, `chik${kw}_data`, file), fit: col(f, `chik${kw}_fit`, file), kweight: kw, window: km ? [Number(km[1]), Number(km[2])] : undefined, kwin, paths: pathCurves(`chik${kw}_path`) };
   }
   return { name, space: 'q', x: col(f, 'q', file), data: col(f, 'chiq_re_data', file), fit: col(f, 'chiq_re_fit', file), kweight: kw, window: t && t.kmin !== undefined && t.kmax !== undefined ? [t.kmin, t.kmax] : undefined };
 }
@@ -433,7 +459,7 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
     }
     case 'fit': {
       if (inputs.length !== 1) throw new XafsError('EOPTION', `the fit figure takes one input (an xafs fit --out folder or its NAME.fit_r.dat), got ${inputs.length}`);
-      return fitFigure(loadFitArrays(inputs[0]!, o.space, o.warn), { ...fo, xmax: o.space === 'k' ? o.kmax : o.rmax });
+      return fitFigure(loadFitArrays(inputs[0]!, o.space, o.warn, { dataset: o.dataset, phaseCorrected: o.phaseCorrected }), { ...fo, xmax: o.space === 'k' ? o.kmax : o.rmax });
     }
     case 'wavelet': {
       if ((o.eta !== undefined || o.sigma !== undefined) && o.waveletKind !== 'morlet') throw new XafsError('EOPTION', '--eta and --sigma set the Morlet wavelet: add --wavelet morlet, or leave them out for the Cauchy wavelet');

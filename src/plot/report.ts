@@ -6,11 +6,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { pm } from '../fit/report.js';
+import { pm, type fitJson } from '../fit/report.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
-import { chikFigure, chirFigure, fitFigure, xanesFigure } from './figures.js';
-import { loadFitArrays, trendsOfTable } from './make.js';
+import { chikFigure, chirFigure, fitFigure, xanesFigure, type FitSpace } from './figures.js';
+import { loadAllFitArrays, trendsOfTable } from './make.js';
 import { numericColumn, readResultsTable, type ResultsTable } from './table.js';
 
 export interface ReportOptions {
@@ -24,6 +24,8 @@ export interface ReportOptions {
   process?: ProcessOptions;
   /** The date written in the report. @default now */
   date?: Date;
+  /** Fits: add |χ(R)| phase-corrected by the first path's scattering phase. @default false */
+  phaseCorrected?: boolean;
   warn?: (message: string) => void;
 }
 
@@ -107,13 +109,17 @@ export function reportKind(input: string): ReportKind {
   return 'spectrum';
 }
 
+type JsonDataset = ReturnType<typeof fitJson>['datasets'][number];
+
 interface FitJson {
   params: Record<string, { value: number; stderr: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
   correlations: Record<string, number>;
   statistics: Record<string, number | boolean>;
-  datasets: { file: string; e0: number | null; epsilonK: number; epsilonR: number; nIdp: number; npts: number; rfactor: number }[];
-  paths: { label: string; feff: string; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null }[];
-  warnings?: string[];
+  /** Results written before the sanity checks have no chiSquare or transform per dataset. */
+  datasets: (Omit<JsonDataset, 'chiSquare' | 'transform'> & Partial<Pick<JsonDataset, 'chiSquare' | 'transform'>>)[];
+  paths: { label: string; feff: string; dataset?: number; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null }[];
+  /** Objects {code, message} since the sanity checks (docs/fit-sanity.md); strings before. */
+  warnings?: (string | { code: string; message: string })[];
   recipe?: unknown;
 }
 
@@ -127,12 +133,35 @@ function fitTables(j: FitJson): string {
       [[String(s.nvarys), num(s.nIndependent), String(s.npts), num(s.rfactor, 4), num(s.chiSquare), num(s.chi2Reduced), num(s.aic), num(s.bic)]],
     ),
   );
-  out.push(table(['dataset', 'E₀ (eV)', 'N_idp', 'R-factor', 'ε_k', 'ε_R'], j.datasets.map((d) => [basename(d.file), num(d.e0, 7), num(d.nIdp), num(d.rfactor, 4), num(d.epsilonK, 3), num(d.epsilonR, 3)])));
+  const multi = j.datasets.length > 1;
+  out.push(
+    table(
+      [...(multi ? ['#'] : []), 'dataset', 'E₀ (eV)', 'k range (Å⁻¹)', 'k-weight', 'window, dk (Å⁻¹)', 'R range (Å)', 'N_idp', 'R-factor', 'χ²', 'ε_k', 'ε_R'],
+      j.datasets.map((d, i) => {
+        const t = d.transform;
+        return [
+          ...(multi ? [String(i + 1)] : []),
+          basename(d.file),
+          num(d.e0, 7),
+          t ? `${t.kmin}–${t.kmax}` : '—',
+          t ? t.kweight.join(', ') : '—',
+          t ? `${t.window}, ${t.dk}` : '—',
+          t ? `${t.rmin}–${t.rmax}` : '—',
+          num(d.nIdp),
+          num(d.rfactor, 4),
+          d.chiSquare !== undefined ? num(d.chiSquare) : '—',
+          num(d.epsilonK, 3),
+          num(d.epsilonR, 3),
+        ];
+      }),
+      'datasets',
+    ),
+  );
   out.push('<h2>Paths</h2>');
   out.push(
     table(
-      ['path', 'feff', 'N', 'R (Å)', 'σ² (Å²)', 'ΔE₀ (eV)'],
-      j.paths.map((p) => [p.label, basename(p.feff), pm(p.n, p.nStderr), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)]),
+      [...(multi ? ['dataset'] : []), 'path', 'feff', 'N', 'R (Å)', 'σ² (Å²)', 'ΔE₀ (eV)'],
+      j.paths.map((p) => [...(multi ? [String(p.dataset ?? '—')] : []), p.label, basename(p.feff), pm(p.n, p.nStderr), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)]),
       'paths',
     ),
   );
@@ -146,7 +175,10 @@ function fitTables(j: FitJson): string {
   );
   const corr = Object.entries(j.correlations ?? {});
   if (corr.length) out.push('<h2>Correlations</h2>', table(['pair', 'r'], corr.map(([k, v]) => [k.replace(',', ' – '), v.toFixed(3)])));
-  if (j.warnings?.length) out.push('<h2>Warnings</h2>', `<ul class="warn">${j.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  if (j.warnings?.length) {
+    const li = j.warnings.map((w) => (typeof w === 'string' ? `<li>${esc(w)}</li>` : `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`));
+    out.push('<h2>Warnings</h2>', `<ul class="warn">${li.join('')}</ul>`);
+  }
   return out.join('\n');
 }
 
@@ -156,11 +188,15 @@ async function fitReport(input: string, o: ReportOptions): Promise<{ title: stri
   const parts: string[] = [];
   if (dir) {
     const figs: string[] = [];
-    for (const space of ['r', 'k', 'q'] as const) {
+    // every dataset's figures, in R, k and q (and |χ(R)| phase-corrected by the first path when asked)
+    const kinds: [FitSpace, boolean][] = [['r', false], ...(o.phaseCorrected ? ([['r', true]] as [FitSpace, boolean][]) : []), ['k', false], ['q', false]];
+    for (const [space, pc] of kinds) {
       if (!readdirSync(dir).some((f) => f.endsWith(`.fit_${space}.dat`))) continue;
-      const f = loadFitArrays(dir, space, o.warn);
-      const what = space === 'r' ? '|χ(R)| and Re[χ(R)]' : space === 'k' ? `k${f.kweight === 1 ? '' : f.kweight}·χ(k)`.replace('k2', 'k²').replace('k3', 'k³') : 'Re[χ(q)]';
-      figs.push(figure(await fitFigure(f), `${f.name}: ${what}, data (black) and best fit (orange), residual below${f.window ? `; fit range shaded (${f.window[0]}–${f.window[1]} ${space === 'r' ? 'Å' : 'Å⁻¹'})` : ''}.`));
+      for (const f of loadAllFitArrays(dir, space, pc)) {
+        const what = pc ? '|χ(R)| phase-corrected by the first path' : space === 'r' ? '|χ(R)| and Re[χ(R)]' : space === 'k' ? `k${f.kweight === 1 ? '' : f.kweight}·χ(k)`.replace('k2', 'k²').replace('k3', 'k³') : 'Re[χ(q)]';
+        const extras = [f.paths && f.paths.length > 1 ? 'each path alone in grey' : '', f.kwin ? 'the k window dashed blue' : ''].filter((x) => x);
+        figs.push(figure(await fitFigure(f), `${f.name}: ${what}, data (black) and best fit (orange)${extras.length ? `, ${extras.join(', ')}` : ''}, residual below${f.window ? `; fit range shaded (${f.window[0]}–${f.window[1]} ${space === 'r' ? 'Å' : 'Å⁻¹'})` : ''}.`));
+      }
     }
     if (figs.length) parts.push('<h2>Fit</h2>', ...figs);
   }

@@ -88,6 +88,21 @@ export const FIT_RECIPE: ObjectField = {
     },
     datasets: { type: 'array', minItems: 1, items: DATASET, description: 'the datasets fitted together', missing: 'give a list of datasets [{"file", "paths", ...}]' },
     force: { type: 'boolean', description: 'fit even when the varied parameters outnumber the independent points', default: false },
+    restraints: {
+      type: 'array',
+      description: 'penalty terms (Ifeffit/Artemis restraints): each adds (weight·(expr − value)/sigma)² to χ² (docs/fit-sanity.md)',
+      items: {
+        type: 'object',
+        description: 'a restraint',
+        required: ['expr'],
+        properties: {
+          expr: { type: 'string', description: 'an expression of the parameters, e.g. "ss1"' },
+          value: { type: 'number', description: 'the value the expression is pulled toward', default: 0 },
+          sigma: { type: 'number', exclusiveMinimum: 0, description: 'the width of the penalty, in the units of expr', default: 1 },
+          weight: { type: 'number', exclusiveMinimum: 0, description: 'a multiplier of the penalty', default: 1 },
+        },
+      },
+    },
     $schema: { type: 'string', description: 'the JSON Schema of this file (editors)' },
   },
 };

@@ -41,7 +41,10 @@ describe('xafs fit-shell', () => {
     expect(b.code).toBe(0);
     const ja = json(a.out);
     const jb = json(b.out);
-    expect(Object.keys(ja)).toEqual(['params', 'correlations', 'statistics', 'datasets', 'paths', 'warnings', 'recipe']);
+    // fit-shell fits from several starts: `starts` says whether they agree (docs/fit-sanity.md)
+    expect(Object.keys(ja)).toEqual(['params', 'correlations', 'statistics', 'datasets', 'paths', 'warnings', 'starts', 'recipe']);
+    // six starts, the library guess being the first start here: five distinct, all at the same minimum
+    expect(ja.starts).toMatchObject({ count: 5, best: 5, agree: true });
     // the same numbers, to the last bit
     expect(jb.params).toEqual(ja.params);
     expect(jb.statistics).toEqual(ja.statistics);
@@ -98,7 +101,10 @@ describe('xafs fit-shell', () => {
     const foilRecipe = join(dir, 'cu_foil.fitshell.recipe.json');
     const f = await xafs('fit-shell', fixture('spectra/cu_metal_rt.xdi'), '--absorber', 'Cu', '--foil', '--recipe-out', foilRecipe, '--json');
     expect(f.code).toBe(0);
-    expect(f.err).toBe(`xafs: note: fitting S0² of Cu foil with N fixed at 12 (the crystal's first shell); save the result with --json and pass it to --s02-from for your samples\nwrote ${foilRecipe}\n`);
+    expect(f.err).toBe(
+      `xafs: note: fitting S0² of Cu foil with N fixed at 12 (the crystal's first shell); save the result with --json and pass it to --s02-from for your samples\n` +
+        `xafs: note: R range ends at 2.9 Å, the |χ(R)| minimum after the first shell's peak (2.24 Å), so that the next, unmodelled shell stays out of the fit; pass --rmax to change\nwrote ${foilRecipe}\n`,
+    );
     const jf = json(f.out);
     expect(jf.params.n_cu).toMatchObject({ value: 12, vary: false });
     expect(jf.params.s02.vary).toBe(true);

@@ -51,6 +51,8 @@ export interface FitPrepared {
   paths: { path: FeffPath; feff: string; params: Record<string, number | string> }[];
   extra: ReturnType<typeof pathExprs>;
   force: boolean;
+  /** The fit recipe's restraints (docs/fit-sanity.md). */
+  restraints?: { expr: string; value?: number; sigma?: number; weight?: number }[];
 }
 
 /** Warm-start state of the per-spectrum fit: the previous best values. */

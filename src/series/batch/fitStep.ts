@@ -41,12 +41,12 @@ function prepareFit(r: BatchRecipe, file: string): FitPrepared {
   }
   const dataset = recipe.datasets[0]!;
   const pathInputs = [{ paths: dataset.paths.map((q) => ({ params: Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'feff' && k !== 'label')) as Record<string, number | string> })) }];
-  const extra = pathExprs(pathInputs);
+  const extra = [...pathExprs(pathInputs), ...(recipe.restraints ?? []).map((q, i) => ({ where: `restraint ${i + 1}`, expr: q.expr, locals: [] as string[], functions: [] as string[] }))];
   // validates every expression now, before any spectrum
   const ps = new ParamSet(specs, { extra });
   const varyNames = [...ps.varyNames];
   const paths = dataset.paths.map((q, j) => ({ path: loadFeffPath(resolveFile(q.feff, fitDir)), feff: q.feff, params: pathInputs[0]!.paths[j]!.params }));
-  return { specs, varyNames, dataset, paths, extra, force: recipe.force === true };
+  return { specs, varyNames, dataset, paths, extra, force: recipe.force === true, restraints: recipe.restraints };
 }
 
 /** Fits one spectrum's χ(k) (see FitStep.fitSpectrum): null when done, else the failure message. */
@@ -62,7 +62,7 @@ function fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Arra
   const input: FitDatasetInput = { file: item.source, k: chi.k, chi: chi.chi, e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, paths: f.paths };
   let fit;
   try {
-    fit = feffit(ps, [input], { force: f.force, warn: (w) => warnings.push(`fit: ${w}`) });
+    fit = feffit(ps, [input], { force: f.force, restraints: f.restraints, warn: (w) => warnings.push(`fit: ${w}`) });
   } catch (e) {
     state.values = null;
     return `fit: ${message(e)}`;

@@ -103,6 +103,7 @@ function globalFit(recipe: BatchRecipe, chis: { index: number; source: string; k
   const g = recipe.globalFit!;
   if (chis.length === 0) throw new XafsError('ETOOFEW', 'no spectrum could be processed: nothing to fit');
   const f = prepareFit(recipe, g.recipe);
+  if (f.restraints?.length) throw new XafsError('EOPTION', `${recipe.path}: the fit recipe '${g.recipe}' has restraints, which a global fit does not apply yet; drop them or fit each spectrum (fit step)`);
   for (const name of g.perSpectrum) {
     if (!(name in f.specs)) throw new XafsError('EOPTION', `${recipe.path}: 'globalFit.perSpectrum' names '${name}', which the fit recipe does not define; its parameters are ${Object.keys(f.specs).join(', ')}`);
   }
