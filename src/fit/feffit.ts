@@ -6,7 +6,7 @@
  * computed in one WASM call per evaluation (assembly/feffit.ts).
  */
 import { XafsError, type Warn } from '../errors.js';
-import { feffitFree, feffitModelChi, feffitRegister, feffitResidual } from '../wasm.js';
+import { feffitFree, feffitModelChi, feffitRegister, feffitResidual, interpLinear } from '../wasm.js';
 import { xftf } from '../xafs/xftf.js';
 import { xftr } from '../xafs/xftr.js';
 import { minimize } from './minimize.js';
@@ -35,6 +35,11 @@ export interface FitDatasetInput {
   paths: FitPathInput[];
   /** Noise in χ(k) instead of the high-R estimate. */
   epsilonK?: number;
+  /**
+   * AUTOBK's uncertainty of χ on `k` (autobk `deltaChi`). Without epsilonK it is added in
+   * quadrature to the high-R estimate, ε_k(k) = sqrt(δχ(k)² + ε_k²), as Larch's feffit does.
+   */
+  deltaChi?: Float64Array;
 }
 
 export interface FeffitOptions {
@@ -190,12 +195,14 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       const g = modelGrid(t, d.k, d.chi);
       let epsK: number[];
       let epsR: number[];
+      let epsKArray: Float64Array | undefined;
       if (d.epsilonK !== undefined) {
         // set_epsilon_k: ε_r = ε_k / (2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))))
         epsK = t.kweights.map(() => d.epsilonK!);
-        epsR = t.kweights.map((w) => d.epsilonK! / (2 * Math.sqrt((Math.PI * (2 * w + 1)) / (t.kstep * (t.kmax ** (2 * w + 1) - t.kmin ** (2 * w + 1))))));
+        epsR = t.kweights.map((w) => d.epsilonK! / epsilonScale(t, w));
       } else {
         ({ epsK, epsR } = estimateNoise(t, g.chi));
+        if (d.deltaChi) ({ epsK, epsR, epsKArray } = foldDeltaChi(t, g.k, interpLinear(d.k, d.deltaChi, g.k), epsK));
       }
       const [i1, i2] = fitRange(t);
       if (i2 <= i1) throw new XafsError('ERANGE', `${where}: the fit range holds no points (indices ${i1}–${i2}); widen the k or R range`);
@@ -209,8 +216,8 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
         kstep: t.kstep,
         nfft: t.nfft,
         space: t.fitspace,
-        weight: residualWeights(t, g.k.length),
-        eps: Float64Array.from(eps),
+        weight: epsKArray && t.fitspace === 'k' ? perPointWeights(t, g.k.length, epsKArray) : residualWeights(t, g.k.length),
+        eps: epsKArray && t.fitspace === 'k' ? new Float64Array(eps.length).fill(1) : Float64Array.from(eps),
         i1,
         i2,
         rwin: t.fitspace === 'q' ? t.rwin.subarray(0, half) : new Float64Array(0),
@@ -348,6 +355,34 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
   } finally {
     for (const h of handles) feffitFree(h);
   }
+}
+
+/**
+ * Larch's feffit with a data delta_chi (larch-conventions §4.6 rule 2): the high-R ε_k (averaged
+ * over k-weights) and δχ add in quadrature point by point, ε_k(k) = sqrt(δχ(k)² + ε_k²), floored
+ * at 1e-12; set_epsilon_k then gives ε_r,w = mean over the model grid of ε_k(k)/S_w with
+ * S_w = 2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))). The reported ε_k is the mean of ε_k(k).
+ */
+function foldDeltaChi(t: Transform, k: Float64Array, dchi: Float64Array, epsK: number[]) {
+  const e0 = epsK.reduce((a, b) => a + b, 0) / epsK.length;
+  const epsKArray = Float64Array.from(dchi, (d) => Math.max(1e-12, Math.sqrt(d * d + e0 * e0)));
+  let mean = 0;
+  for (const v of epsKArray) mean += v;
+  mean /= k.length;
+  const epsR = t.kweights.map((w) => mean / epsilonScale(t, w));
+  return { epsK: t.kweights.map(() => mean), epsR, epsKArray };
+}
+
+/** set_epsilon_k's ε_k/ε_r ratio S_w = 2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))). */
+function epsilonScale(t: Transform, w: number): number {
+  return 2 * Math.sqrt((Math.PI * (2 * w + 1)) / (t.kstep * (t.kmax ** (2 * w + 1) - t.kmin ** (2 * w + 1))));
+}
+
+/** k-space residual weights with the noise array folded in: k^w/ε_k(k) (ε passed as 1). */
+function perPointWeights(t: Transform, nk: number, epsKArray: Float64Array): Float64Array {
+  const w = residualWeights(t, nk);
+  for (let row = 0; row < t.kweights.length; row++) for (let i = 0; i < nk; i++) w[row * nk + i] /= epsKArray[i];
+  return w;
 }
 
 /** Data and best-fit model as χ(k), χ(R) and χ(q) with the dataset's transform (first k-weight). */

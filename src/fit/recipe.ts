@@ -56,6 +56,8 @@ export interface LoadedDataset {
   chi: Float64Array;
   /** e0 of the μ(E) data (null for a χ(k) file). */
   e0: number | null;
+  /** AUTOBK's uncertainty of χ (autobk.calcUncertainties, default true; μ(E) data only). */
+  deltaChi?: Float64Array;
   paths: { spec: PathSpec; file: string }[];
 }
 
@@ -96,6 +98,8 @@ export function parseRecipe(json: unknown, where: string): Recipe {
     }
     if (o.transform !== undefined) expectObject(o.transform, `${w}.transform`);
     if (o.autobk !== undefined) expectObject(o.autobk, `${w}.autobk`);
+    const calcUnc = (o.autobk as { calcUncertainties?: unknown } | undefined)?.calcUncertainties;
+    if (calcUnc !== undefined && typeof calcUnc !== 'boolean') throw new XafsError('EOPTION', `${w}.autobk.calcUncertainties must be true or false (got ${JSON.stringify(calcUnc)})`);
     const eps = o.epsilonK ?? o.epsilon_k;
     if (eps !== undefined && (typeof eps !== 'number' || !(eps > 0))) throw new XafsError('EOPTION', `${w}.epsilonK must be a positive number (got ${JSON.stringify(eps)})`);
     if (!Array.isArray(o.paths) || o.paths.length === 0) throw new XafsError('EOPTION', `${w}.paths must be a non-empty list of paths (got ${typeName(o.paths)})`);
@@ -169,7 +173,7 @@ export function loadDataset(spec: DatasetSpec, dir: string, where: string): Load
     const s = readSpectrum(file, { mu: spec.mu, energy: spec.energy, group: spec.group });
     const pe = preEdge(s, spec.preEdge ?? {});
     const bk = autobk({ ...s, ...pe }, spec.autobk ?? {});
-    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, paths };
+    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, deltaChi: bk.deltaChi, paths };
   }
   const cols = readColumns(file);
   if (cols.columns.length < 2) throw new XafsError('EFORMAT', `${where}: ${file} has ${cols.columns.length} column; a χ(k) file needs k and chi (or give "mu" to process μ(E))`);

@@ -48,6 +48,7 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
       e0: d.e0,
       transform: spec.transform ?? {},
       epsilonK: spec.epsilonK,
+      deltaChi: d.deltaChi,
       paths: d.paths.map((p, j) => {
         let path = cache.get(p.file);
         if (!path) {
