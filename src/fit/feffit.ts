@@ -46,7 +46,16 @@ export interface FeffitOptions {
   /** Fit even when the varied parameters outnumber the independent points. @default false */
   force?: boolean;
   warn?: Warn;
+  /**
+   * Propagate the carried stderr of fixed parameters (`from` a saved fit) into every parameter
+   * and path value as a `total` error, by refitting with each such value at ± its stderr
+   * (2 refits per parameter, started at the best fit). @default true
+   */
+  totalErrors?: boolean;
 }
+
+/** Statistical and total (with the carried errors of `from` parameters) standard errors. */
+export type TotalStderr = Partial<Record<'n' | 's02' | 'r' | 'sigma2' | 'e0' | 'deltar' | 'third' | 'fourth' | 'ei', number | null>>;
 
 export interface PathReport {
   feff: string;
@@ -72,6 +81,11 @@ export interface PathReport {
   fourthStderr: number | null;
   ei: number;
   eiStderr: number | null;
+  /**
+   * Total standard errors: the statistical ones (the *Stderr fields) and the carried errors of
+   * `from` parameters in quadrature (only when a fixed parameter carries a stderr).
+   */
+  stderrTotal?: TotalStderr;
 }
 
 export interface DatasetReport {
@@ -120,6 +134,11 @@ export interface FitResult {
   datasets: DatasetReport[];
   paths: PathReport[];
   warnings: string[];
+  /**
+   * The fixed parameters whose carried stderr went into the total errors, and the refits that
+   * cost (present only when there are such parameters).
+   */
+  totalErrors?: { carried: { name: string; value: number; stderr: number; from?: string }[]; nfev: number };
   /** Best-fit arrays per dataset (for --out and figures), computed on first access. */
   readonly arrays: DatasetArrays[];
 }
@@ -270,6 +289,38 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     else if (nvarys > 0) warn('the covariance could not be computed (singular Jacobian or no degrees of freedom): no error bars');
     const u = ps.uncertainties(fit.x, cov);
 
+    // total errors: the best fit again with each carried value at ± its stderr (from the best fit)
+    const carried = options.totalErrors === false || cov === null ? [] : ps.params.filter((p) => p.kind === 'fixed' && (p.stderr ?? 0) > 0);
+    let shiftNfev = 0;
+    const start = Object.fromEntries(ps.varyNames.map((name, j) => [name, fit.x[j]]));
+    const shifts = carried.map((p) => {
+      const at = (v: number) => {
+        const ps2 = ps.withFixed({ [p.name]: v }, start);
+        const vals2 = new Float64Array(ps.names.length);
+        const f2 = minimize({
+          n: nvarys,
+          residual: (x) => {
+            ps2.evaluate(x, vals2);
+            fillPaths(vals2);
+            return feffitResidual(handleArr, pathValues, 0);
+          },
+          x0: Float64Array.from(ps2.init),
+          lower,
+          upper,
+        });
+        shiftNfev += f2.nfev;
+        return ps2.evaluate(f2.x);
+      };
+      return { plus: at(p.value + p.stderr!), minus: at(p.value - p.stderr!) };
+    });
+    /** sqrt(stat² + Σ_p ((f(p + σ_p) − f(p − σ_p))/2)²): each carried error through the refit. */
+    const total = (stat: number | null, f: (v: Float64Array) => number): number | null => {
+      if (stat === null) return null;
+      let v = stat * stat;
+      for (const sh of shifts) v += ((f(sh.plus) - f(sh.minus)) / 2) ** 2;
+      return Math.sqrt(v);
+    };
+
     ps.evaluate(fit.x, values);
     fillPaths(values);
     const dataOnly = feffitResidual(handleArr, pathValues, 1);
@@ -320,6 +371,19 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
         fourthStderr: fourth.stderr,
         ei: ei.value,
         eiStderr: ei.stderr,
+        ...(shifts.length > 0 && {
+          stderrTotal: {
+            n: total(degen.stderr, (v) => compiled[pi][0](v)),
+            s02: total(s02.stderr, (v) => compiled[pi][1](v)),
+            e0: total(e0.stderr, (v) => compiled[pi][2](v)),
+            ei: total(ei.stderr, (v) => compiled[pi][3](v)),
+            deltar: total(deltar.stderr, (v) => compiled[pi][4](v)),
+            r: total(deltar.stderr, (v) => compiled[pi][4](v)),
+            sigma2: total(sigma2.stderr, (v) => compiled[pi][5](v)),
+            third: total(third.stderr, (v) => compiled[pi][6](v)),
+            fourth: total(fourth.stderr, (v) => compiled[pi][7](v)),
+          },
+        }),
       };
     });
 
@@ -339,13 +403,21 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     // only when someone asks for the arrays (--out, figures): a fit alone does not pay for them
     const models = prepared.map((_, i) => feffitModelChi(handles[i], pathValues));
     let arrays: DatasetArrays[] | null = null;
+    const params = u.report();
+    if (shifts.length > 0) {
+      ps.params.forEach((p, i) => {
+        const r = params[p.name];
+        r.stderrTotal = p.kind === 'fixed' ? r.stderr : total(r.stderr, (v) => v[i]);
+      });
+    }
     const result = {
-      params: u.report(),
+      params,
       correlations: correlationRecord(corr),
       statistics: { nvarys, npts, nIndependent: nIdp, chiSquare, chi2Reduced, rfactor, aic, bic, nfev: fit.nfev, converged: fit.converged },
       datasets: dsReports,
       paths,
       warnings,
+      ...(shifts.length > 0 && { totalErrors: { carried: carried.map((p) => ({ name: p.name, value: p.value, stderr: p.stderr!, ...(p.from && { from: p.from }) })), nfev: shiftNfev } }),
     } as Omit<FitResult, 'arrays'> as FitResult;
     Object.defineProperty(result, 'arrays', {
       enumerable: false,

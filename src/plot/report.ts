@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { pm } from '../fit/report.js';
+import { pm, pmTotal } from '../fit/report.js';
+import type { TotalStderr } from '../fit/feffit.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
 import { chikFigure, chirFigure, fitFigure, xanesFigure } from './figures.js';
@@ -108,11 +109,11 @@ export function reportKind(input: string): ReportKind {
 }
 
 interface FitJson {
-  params: Record<string, { value: number; stderr: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
+  params: Record<string, { value: number; stderr: number | null; stderrTotal?: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
   correlations: Record<string, number>;
   statistics: Record<string, number | boolean>;
   datasets: { file: string; e0: number | null; epsilonK: number; epsilonR: number; nIdp: number; npts: number; rfactor: number }[];
-  paths: { label: string; feff: string; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null }[];
+  paths: { label: string; feff: string; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null; stderrTotal?: TotalStderr }[];
   warnings?: string[];
   recipe?: unknown;
 }
@@ -132,7 +133,7 @@ function fitTables(j: FitJson): string {
   out.push(
     table(
       ['path', 'feff', 'N', 'R (Å)', 'σ² (Å²)', 'ΔE₀ (eV)'],
-      j.paths.map((p) => [p.label, basename(p.feff), pm(p.n, p.nStderr), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)]),
+      j.paths.map((p) => [p.label, basename(p.feff), pmTotal(p.n, p.nStderr, p.stderrTotal?.n), pmTotal(p.r, p.rStderr, p.stderrTotal?.r), pmTotal(p.sigma2, p.sigma2Stderr, p.stderrTotal?.sigma2), pmTotal(p.e0, p.e0Stderr, p.stderrTotal?.e0)]),
       'paths',
     ),
   );
@@ -140,7 +141,7 @@ function fitTables(j: FitJson): string {
   out.push(
     table(
       ['parameter', 'value', 'initial', ''],
-      Object.entries(j.params).map(([name, p]) => [name, pm(p.value, p.stderr), num(p.init), p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed']),
+      Object.entries(j.params).map(([name, p]) => [name, pmTotal(p.value, p.stderr, p.stderrTotal), num(p.init), p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed']),
       'params',
     ),
   );

@@ -114,3 +114,58 @@ describe('the Cu first-shell fit folds δχ into its noise as Larch does', () =>
     expect(() => run('yes' as unknown as boolean)).toThrow("autobk.calcUncertainties must be true or false (got \"yes\")");
   });
 });
+
+describe('the error of a `from` parameter reaches N: statistical and total errors', () => {
+  // CuO-like: S0² = 0.892 ± 0.040 from a foil, N varied. The fit fixes the product N·S0², so to
+  // first order (σ_N/N)²_total = (σ_N/N)²_stat + (σ_S0²/S0²)², and N·S0² keeps its statistical error.
+  const setup = (s02: object) => {
+    const { write } = tempFiles();
+    write('foil.json', JSON.stringify({ params: { s02: { value: 0.892, stderr: 0.04 } } }));
+    const recipe = {
+      datasets: [
+        {
+          file: 'cu_metal_rt.xdi',
+          mu: 'mutrans',
+          autobk: { rbkg: 1, kweight: 2 },
+          transform: { kmin: 3, kmax: 14, kweight: 2, dk: 1, window: 'hanning', rmin: 1.6, rmax: 2.9, fitspace: 'r' },
+          paths: [{ feff: 'feffcu01.dat', degen: 'n1', s02: 's02', e0: 'de0', sigma2: 'ss', deltar: 'dr' }],
+        },
+      ],
+      params: { n1: { value: 10, vary: true }, s02, de0: { value: 0, vary: true }, ss: { value: 0.008, vary: true }, dr: { value: 0, vary: true }, amp: { expr: 'n1*s02' } },
+    };
+    return { recipe, fit: (r: object = recipe) => fitRecipe(write('recipe.json', JSON.stringify(r)), { dataDir: fixture('fitref/data') }) };
+  };
+
+  test('N: total² = stat² + (N·σ_S0²/S0²)² within 1 %; N·S0² keeps its statistical error; the rest of the report', () => {
+    const f = setup({ from: 'foil.json' }).fit();
+    const n = f.params.n1;
+    const analytic = Math.sqrt(n.stderr! ** 2 + ((n.value * 0.04) / 0.892) ** 2);
+    expect(Math.abs(n.stderrTotal! / analytic - 1)).toBeLessThan(0.01);
+    expect(n.stderrTotal! / n.stderr!).toBeGreaterThan(1.3); // the carried error is not negligible here
+    expect(Math.abs(f.paths[0].stderrTotal!.n! / n.stderrTotal! - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(f.params.amp.stderrTotal! / f.params.amp.stderr! - 1)).toBeLessThan(0.01);
+    expect(f.params.s02.stderrTotal).toBe(0.04);
+    expect(f.totalErrors!.carried.map((c) => [c.name, c.value, c.stderr])).toEqual([['s02', 0.892, 0.04]]);
+    expect(f.totalErrors!.nfev).toBeGreaterThan(0);
+  });
+
+  test('the total error equals a finite-difference Jacobian from separate fits at S0² ± σ', () => {
+    const s = setup({ from: 'foil.json' });
+    const f = s.fit();
+    const at = (v: number) => s.fit({ ...s.recipe, params: { ...s.recipe.params, s02: v } }).params;
+    const plus = at(0.932);
+    const minus = at(0.852);
+    for (const name of ['n1', 'ss', 'de0', 'dr']) {
+      const fd = (plus[name].value - minus[name].value) / 2;
+      const want = Math.sqrt(f.params[name].stderr! ** 2 + fd * fd);
+      expect(Math.abs(f.params[name].stderrTotal! / want - 1), name).toBeLessThan(1e-3);
+    }
+  });
+
+  test('an exact S0² (no stderr) gives no total errors; totalErrors false skips them', () => {
+    const f = setup({ value: 0.892 }).fit();
+    expect(f.totalErrors).toBeUndefined();
+    expect(f.params.n1.stderrTotal).toBeUndefined();
+    expect(f.paths[0].stderrTotal).toBeUndefined();
+  });
+});
