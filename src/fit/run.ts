@@ -20,6 +20,8 @@ export interface FitRecipeOptions {
 
 export interface RecipeFit extends FitResult {
   recipe: Recipe;
+  /** The parameters and loaded data (not in the JSON): refits for profiles, maps (src/fit/profile.ts). */
+  readonly problem?: { ps: ParamSet; inputs: FitDatasetInput[]; force: boolean };
 }
 
 export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): RecipeFit {
@@ -60,5 +62,6 @@ export function fitParsedRecipe(recipe: Recipe, dataDir: string, options: FitRec
     };
   });
   const result = feffit(ps, inputs, { force: options.force || recipe.force, warn: options.warn });
+  Object.defineProperty(result, 'problem', { enumerable: false, value: { ps, inputs, force: options.force || recipe.force === true } });
   return Object.assign(result, { recipe }); // keeps the lazy `arrays` getter
 }
