@@ -49,6 +49,8 @@ describe('the public API', () => {
     const series = await import('../src/series/index.js');
     expect(Object.keys(fit).sort()).toEqual([
       'ParamSet',
+      'chi2Map',
+      'compareFits',
       'feffit',
       'ff2chi',
       'fitJson',
@@ -58,6 +60,7 @@ describe('the public API', () => {
       'listFeffPaths',
       'loadFeffPath',
       'pathChi',
+      'profileParams',
       'sigma2Debye',
       'sigma2Eins',
     ]);
@@ -140,6 +143,7 @@ describe('the public API', () => {
       'TITLES',
       'WIDTHS',
       'buildReport',
+      'chi2MapFigure',
       'chikFigure',
       'chiqFigure',
       'chirFigure',

@@ -11,3 +11,6 @@ export { sigma2Eins, sigma2Debye } from './sigma2.js';
 export { formatFitReport, fitJson } from './report.js';
 export { listFeffPaths, type PathListEntry } from './paths.js';
 export type { FeffPath, PathParams } from './types.js';
+export { profileParams, type ProfileResult, type ProfileOptions } from './profile.js';
+export { chi2Map, type Chi2Map, type Chi2MapOptions } from './map.js';
+export { compareFits, type CompareResult, type FitSummary } from './compare.js';

@@ -30,6 +30,7 @@ export {
   type StackFigureOptions,
   type TrendSeries,
 } from './figures.js';
+export { chi2MapFigure, type Chi2MapData } from './chi2MapFigure.js';
 export { waveletFigure, type WaveletMap, type WaveletFigureOptions } from './waveletFigure.js';
 export { plotFigure, lcfPlotData, loadFitArrays, loadResultsTable, trendsOfTable, trendPanels, PLOT_KINDS, type PlotKind, type PlotOptions } from './make.js';
 export { buildReport, reportKind, type ReportOptions, type ReportKind } from './report.js';
