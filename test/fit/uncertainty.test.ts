@@ -7,6 +7,7 @@ import { readSpectrum } from '../../src/io/read.js';
 import { preEdge } from '../../src/xafs/preEdge.js';
 import { autobk } from '../../src/xafs/autobk.js';
 import { fitRecipe } from '../../src/fit/run.js';
+import { formatFitReport, pm } from '../../src/fit/report.js';
 import { betaInc, fSurvival, sigmaLevel, tQuantile } from '../../src/stats.js';
 import { fixture, tempFiles } from '../io/helpers.js';
 
@@ -147,6 +148,10 @@ describe('the error of a `from` parameter reaches N: statistical and total error
     expect(f.params.s02.stderrTotal).toBe(0.04);
     expect(f.totalErrors!.carried.map((c) => [c.name, c.value, c.stderr])).toEqual([['s02', 0.892, 0.04]]);
     expect(f.totalErrors!.nfev).toBeGreaterThan(0);
+    // the paper table: statistical ± (total)
+    const text = formatFitReport(f, 'fit');
+    expect(text).toContain(`${pm(n.value, n.stderr)} (± ${pm(n.value, n.stderrTotal).split(' ± ')[1]} total)`);
+    expect(text).toMatch(/the total adds the carried error of s02 0\.892 ± 0\.040/);
   });
 
   test('the total error equals a finite-difference Jacobian from separate fits at S0² ± σ', () => {
