@@ -84,20 +84,21 @@ interface FitRef {
   statistics: { chi2_reduced: number; chi_square: number; rfactor: number };
   datasets: { epsilon_r: number }[];
 }
-const CU = JSON.parse(readFileSync(fixture('uncertainty/cu_1shell.larch.json'), 'utf8')) as Record<'default' | 'noDeltaChi', FitRef>;
+const CU = JSON.parse(readFileSync(fixture('uncertainty/cu_1shell.larch.json'), 'utf8')) as Record<'default' | 'noDeltaChi' | 'kspace', FitRef>;
 
 describe('the Cu first-shell fit folds δχ into its noise as Larch does', () => {
-  const run = (calc: boolean | undefined) => {
+  const run = (calc: boolean | undefined, fitspace = 'r') => {
     const recipe = JSON.parse(readFileSync(fixture('uncertainty/cu_1shell.recipe.json'), 'utf8'));
     if (calc !== undefined) recipe.datasets[0].autobk.calcUncertainties = calc;
+    recipe.datasets[0].transform.fitspace = fitspace;
     const { dir } = tempFiles();
     const path = join(dir, 'recipe.json');
     writeFileSync(path, JSON.stringify(recipe));
     return fitRecipe(path, { dataDir: fixture('fitref/data') });
   };
-  for (const [calc, key] of [[undefined, 'default'], [false, 'noDeltaChi']] as const) {
-    test(`calcUncertainties ${calc ?? 'by default (true)'}: reduced χ² ${CU[key].statistics.chi2_reduced.toFixed(2)}, ε_r and the parameters as Larch`, () => {
-      const f = run(calc);
+  for (const [calc, key, space] of [[undefined, 'default', 'r'], [false, 'noDeltaChi', 'r'], [undefined, 'kspace', 'k']] as const) {
+    test(`calcUncertainties ${calc ?? 'by default (true)'}, ${space} space: reduced χ² ${CU[key].statistics.chi2_reduced.toPrecision(4)}, ε_r and the parameters as Larch`, () => {
+      const f = run(calc, space);
       const L = CU[key];
       expect(Math.abs(f.statistics.chi2Reduced / L.statistics.chi2_reduced - 1)).toBeLessThan(1e-6);
       expect(Math.abs(f.datasets[0].epsilonR / L.datasets[0].epsilon_r - 1)).toBeLessThan(1e-9);
