@@ -314,6 +314,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
     info = lm.info;
     fcur = 0.0;
     for (let i = 0; i < fcn.m; i++) fcur += unchecked(fvec[i]) * unchecked(fvec[i]);
+    last = stashRun(handle, 0, c, fcur, lm.r, lm.ipvt, R, b, rho2, uc, wc, sFactor);
   } else {
     // start: the clamped linear problem with s at its lower bound 1 + sF·ρ²
     const s0 = 1.0 + sFactor * rho2;
@@ -380,6 +381,7 @@ export function autobkRun(handle: i32, mu: Float64Array, chiStd: Float64Array, c
         break;
       }
     }
+    last = stashRun(handle, 1, c, fcur, new Float64Array(0), new Int32Array(0), R, b, rho2, uc, wc, sFactor);
 
 
   }
@@ -460,4 +462,150 @@ class AutobkResidual extends Residual {
       unchecked((f[n + 1 + i] = s * unchecked(this.wc[i]) * v));
     }
   }
+}
+
+/** What autobkUncertainty needs of the last autobkRun: its solution and final Jacobian. */
+class LastRun {
+  handle: i32 = -1;
+  mode: i32 = 0;
+  c: Float64Array = new Float64Array(0);
+  chisqr: f64 = 0.0;
+  /** lmdif's final QR: R (n×n, column-major, upper) and the column pivots. */
+  lmR: Float64Array = new Float64Array(0);
+  ipvt: Int32Array = new Int32Array(0);
+  /** The reduced residual's pieces (for the exact solver's analytic Jacobian). */
+  R: Float64Array = new Float64Array(0);
+  beta: Float64Array = new Float64Array(0);
+  rho2: f64 = 0.0;
+  uc: Float64Array = new Float64Array(0);
+  wc: Float64Array = new Float64Array(0);
+  sFactor: f64 = 0.0;
+}
+
+let last: LastRun | null = null;
+
+function stashRun(handle: i32, mode: i32, c: Float64Array, chisqr: f64, lmR: Float64Array, ipvt: Int32Array, R: Float64Array, beta: Float64Array, rho2: f64, uc: Float64Array, wc: Float64Array, sFactor: f64): LastRun {
+  const s = new LastRun();
+  s.handle = handle;
+  s.mode = mode;
+  s.c = c;
+  s.chisqr = chisqr;
+  s.lmR = lmR;
+  s.ipvt = ipvt;
+  s.R = R;
+  s.beta = beta;
+  s.rho2 = rho2;
+  s.uc = uc;
+  s.wc = wc;
+  s.sFactor = sFactor;
+  return s;
+}
+
+/**
+ * Larch's calc_uncertainties (larch-conventions §2.9) for the last autobkRun on this plan: the
+ * spline coefficients' unscaled covariance C = (JᵀJ)⁻¹ from the final Jacobian (lmdif's QR for the
+ * 'larch' solver, the analytic Jacobian at the solution for 'exact'), propagated to χ(kout) and
+ * bkg(kraw), which are linear in the coefficients: var(k) = g(k)ᵀ C g(k) = |R⁻ᵀ Pᵀ g(k)|².
+ * Returns [varChi (nk), varBkg (nmue), chisqr, ndata (Larch's residual length), ok (1/0)]; the
+ * caller scales by redchi and the Student-t quantile. Empty when the last run was another plan.
+ */
+export function autobkUncertainty(handle: i32): Float64Array {
+  const st = last;
+  if (st === null || st.handle != handle || handle < 0 || handle >= plans.length || plans[handle] === null) return new Float64Array(0);
+  const pl = plans[handle] as AutobkPlan;
+  const n = pl.ncoef;
+  const nk = pl.nk;
+  const nmue = pl.nmue;
+  const ncl = pl.ncl;
+  // U upper triangular (row-major) and pivots with J P = Q U
+  const U = new Float64Array(n * n);
+  const perm = new Int32Array(n);
+  if (st.mode == 0) {
+    for (let j = 0; j < n; j++) {
+      unchecked((perm[j] = st.ipvt[j]));
+      for (let i = 0; i <= j; i++) unchecked((U[i * n + j] = st.lmR[i + j * n]));
+    }
+  } else {
+    // J of [β − R c ; s(c)·w·(u − Gc c)]: −R, and w(u − Gc c)·∇s − s·w·Gc with ∇s = −2 sF Rᵀ(β − R c)
+    const m = n + 2 * ncl;
+    const J = new Float64Array(m * n);
+    const e = new Float64Array(n);
+    let q = 0.0;
+    for (let i = 0; i < n; i++) {
+      let v = unchecked(st.beta[i]);
+      for (let j = i; j < n; j++) {
+        v -= unchecked(st.R[i * n + j]) * unchecked(st.c[j]);
+        unchecked((J[i * n + j] = -st.R[i * n + j]));
+      }
+      unchecked((e[i] = v));
+      q += v * v;
+    }
+    const s = 1.0 + st.sFactor * (q + st.rho2); // ρ is constant: it has no Jacobian row
+    const grad = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let g = 0.0;
+      for (let i = 0; i <= j; i++) g += unchecked(st.R[i * n + j]) * unchecked(e[i]);
+      unchecked((grad[j] = -2.0 * st.sFactor * g));
+    }
+    for (let i = 0; i < 2 * ncl; i++) {
+      let v = unchecked(st.uc[i]);
+      for (let j = 0; j < n; j++) v -= unchecked(pl.Gc[i * n + j]) * unchecked(st.c[j]);
+      const w = unchecked(st.wc[i]);
+      for (let j = 0; j < n; j++) unchecked((J[(n + i) * n + j] = w * v * grad[j] - s * w * pl.Gc[i * n + j]));
+    }
+    const diag = householderQR(J, m, n);
+    for (let i = 0; i < n; i++) {
+      unchecked((perm[i] = i));
+      unchecked((U[i * n + i] = diag[i]));
+      for (let j = i + 1; j < n; j++) unchecked((U[i * n + j] = J[i * n + j]));
+    }
+  }
+  const out = new Float64Array(nk + nmue + 3);
+  let ok = true;
+  for (let j = 0; j < n; j++) if (!(Math.abs(unchecked(U[j * n + j])) > 0.0)) ok = false;
+  unchecked((out[nk + nmue] = st.chisqr));
+  unchecked((out[nk + nmue + 1] = <f64>(2 * pl.irbkg + 2 * ncl)));
+  unchecked((out[nk + nmue + 2] = ok ? 1.0 : 0.0));
+  if (!ok) return out;
+  // ∂χ(kout)/∂c_j: the not-a-knot interpolant of B_j(kraw), evaluated on kout (χ is linear in c)
+  const Gk = new Float64Array(nk * n);
+  const colv = new Float64Array(nmue);
+  const Mc = new Float64Array(nmue);
+  const g = new Float64Array(nk);
+  for (let jc = 0; jc < n; jc++) {
+    for (let i = 0; i < nmue; i++) {
+      const d = jc - (unchecked(pl.Lk[i]) - 3);
+      unchecked((colv[i] = d >= 0 && d < 4 ? pl.Bk[4 * i + d] : 0.0));
+    }
+    splineMoments(pl.kraw, colv, nmue, Mc);
+    splineEvalInto(pl.kraw, colv, Mc, nmue, pl.kout, nk, g);
+    for (let i = 0; i < nk; i++) unchecked((Gk[i * n + jc] = g[i]));
+  }
+  const h = new Float64Array(n);
+  for (let i = 0; i < nk; i++) {
+    for (let j = 0; j < n; j++) unchecked((h[j] = Gk[i * n + perm[j]]));
+    unchecked((out[i] = normOfTriangularSolve(U, n, h)));
+  }
+  for (let i = 0; i < nmue; i++) {
+    const l = unchecked(pl.Lk[i]);
+    for (let j = 0; j < n; j++) {
+      const d = unchecked(perm[j]) - (l - 3);
+      unchecked((h[j] = d >= 0 && d < 4 ? pl.Bk[4 * i + d] : 0.0));
+    }
+    unchecked((out[nk + i] = normOfTriangularSolve(U, n, h)));
+  }
+  return out;
+}
+
+/** |y|² with Uᵀ y = h (U upper triangular, row-major); h is overwritten by y. */
+function normOfTriangularSolve(U: Float64Array, n: i32, h: Float64Array): f64 {
+  let s2 = 0.0;
+  for (let j = 0; j < n; j++) {
+    let v = unchecked(h[j]);
+    for (let i = 0; i < j; i++) v -= unchecked(U[i * n + j]) * unchecked(h[i]);
+    v /= unchecked(U[j * n + j]);
+    unchecked((h[j] = v));
+    s2 += v * v;
+  }
+  return s2;
 }

@@ -9,7 +9,7 @@ export { interpLinear, splineInterp } from './interp';
 export { bsplineEval } from './bspline';
 export { deriv, findE0Index, removeDups, dedupFindE0 } from './edge';
 export { preEdgeFit } from './preedge';
-export { autobkPlan, autobkRun, autobkFree } from './autobk';
+export { autobkPlan, autobkRun, autobkFree, autobkUncertainty } from './autobk';
 export { feffitDataset, feffitFree, feffitResidualLength, feffitResidual, feffitModelChi } from './feffit';
 export { registerFeffPath, freeFeffPath, feffPathValid, pathChi, pathChiAt, sumPathsChi } from './exafs';
 export { xanesEdges, noiseSigma, normalCdf, smoothDerivatives } from './xanes_edge';

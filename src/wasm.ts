@@ -224,6 +224,8 @@ export interface AutobkSolveInput {
   splY: Float64Array;
   /** 'larch': MINPACK lmdif from Larch's start, stopping where Larch stops; 'exact': the true minimum. */
   solver: 'larch' | 'exact';
+  /** Also propagate the coefficients' covariance to χ and bkg (Larch's calc_uncertainties). */
+  uncertainties?: boolean;
 }
 
 export interface AutobkSolveOutput {
@@ -239,6 +241,11 @@ export interface AutobkSolveOutput {
   fastPath: boolean;
   /** MINPACK lmdif's info (1-4 converged; 5 evaluation limit reached; 6-8 tolerances too small); 0 for 'exact'. */
   info: number;
+  /**
+   * With `uncertainties`: g(k)ᵀ(JᵀJ)⁻¹g(k) for χ on kout (raw μ units²) and for bkg on the working
+   * points, unscaled (multiply by χ²/(ndata − ncoef)); null when JᵀJ was singular.
+   */
+  variance?: { chi: Float64Array; bkg: Float64Array; ndata: number } | null;
 }
 
 const EMPTY = new Float64Array(0);
@@ -290,7 +297,13 @@ export function autobkSolve(p: AutobkSolveInput): AutobkSolveOutput {
   const coefs = r.subarray(o, (o += nc));
   const chiRaw = r.subarray(o, (o += p.nk));
   const bkg = r.subarray(o, (o += nmue));
-  return { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1, info: r[o + 3] };
+  const out: AutobkSolveOutput = { coefs, chiRaw, bkg, chisqr: r[o], iterations: r[o + 1], fastPath: r[o + 2] === 1, info: r[o + 3] };
+  if (p.uncertainties) {
+    const v = core.autobkUncertainty(handle);
+    const ok = v.length === p.nk + nmue + 3 && v[p.nk + nmue + 2] === 1;
+    out.variance = ok ? { chi: v.subarray(0, p.nk), bkg: v.subarray(p.nk, p.nk + nmue), ndata: v[p.nk + nmue + 1] } : null;
+  }
+  return out;
 }
 
 // ---- FEFF paths (assembly/exafs.ts) ----------------------------------------------------------

@@ -49,6 +49,8 @@ describe('the public API', () => {
     const series = await import('../src/series/index.js');
     expect(Object.keys(fit).sort()).toEqual([
       'ParamSet',
+      'chi2Map',
+      'compareFits',
       'estimateMuNoise',
       'feffit',
       'ff2chi',
@@ -60,6 +62,7 @@ describe('the public API', () => {
       'loadFeffPath',
       'monteCarloRecipe',
       'pathChi',
+      'profileParams',
       'samplePosterior',
       'sigma2Debye',
       'sigma2Eins',
@@ -143,6 +146,7 @@ describe('the public API', () => {
       'TITLES',
       'WIDTHS',
       'buildReport',
+      'chi2MapFigure',
       'chikFigure',
       'chiqFigure',
       'chirFigure',

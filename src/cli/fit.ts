@@ -2,7 +2,9 @@
 import { basename, join } from 'node:path';
 import { makeDir, writeFailure, writeFileAtomic } from '../node/atomicWrite.js';
 import { fitRecipe, type RecipeFit } from '../fit/run.js';
-import { fitJson, formatFitReport } from '../fit/report.js';
+import { fitJson, formatFitReport, pm } from '../fit/report.js';
+import { profileParams } from '../fit/profile.js';
+import { chi2Map } from '../fit/map.js';
 import { listFeffPaths } from '../fit/paths.js';
 import { ExitStatus, type Io } from './program.js';
 import { XafsError } from '../errors.js';
@@ -29,7 +31,9 @@ export async function fitCommand(recipe: string, o: Record<string, unknown>, io:
   });
   const mc = o.mc !== undefined ? monteCarloRecipe(recipe, res, { replicas: o.mc as number, seed: o.seed as number | undefined, sigma: o.mcSigma as number | undefined, dataDir, force: o.force === true }) : undefined;
   for (const w of [...(posterior?.warnings ?? []).map((m) => `posterior: ${m}`), ...(mc?.warnings ?? []).map((m) => `Monte Carlo: ${m}`)]) warn(w);
-  const json = { ...fitJson(res), ...(posterior ? { posterior } : {}), ...(mc ? { monteCarlo: mc } : {}) };
+  const json: Record<string, unknown> = { ...fitJson(res), ...(posterior ? { posterior } : {}), ...(mc ? { monteCarlo: mc } : {}) };
+  const extra = await fitExtras(res, o, io);
+  Object.assign(json, extra.json);
   if (o.out) {
     const written = writeFitOutputs(String(o.out), res, json, (i, file) => `xafs fit ${recipe}: dataset ${i + 1} (${file})`);
     if (posterior) written.push(...(await writePosteriorOutputs(String(o.out), res, posterior)));
@@ -37,7 +41,7 @@ export async function fitCommand(recipe: string, o: Record<string, unknown>, io:
   }
   if (o.json) io.out(toJson(json) + '\n');
   else {
-    io.out(formatFitReport(res, `xafs fit ${recipe}`));
+    io.out(formatFitReport(res, `xafs fit ${recipe}`) + extra.text);
     if (posterior) io.out('\n' + formatPosterior(posterior));
     if (mc) io.out('\n' + formatMonteCarlo(mc));
   }
@@ -137,6 +141,46 @@ async function writePosteriorOutputs(dir: string, res: RecipeFit, p: PosteriorRe
   writeFileAtomic(svgPath, svg);
   writeFileAtomic(pngPath, toPng(svg));
   return [chainPath, svgPath, pngPath];
+}
+
+/** --profile NAME[,NAME] and --map A,B [--map-steps N]: refits around the best fit (src/fit/profile.ts, map.ts). */
+async function fitExtras(res: RecipeFit, o: Record<string, unknown>, io: Io): Promise<{ json: Record<string, unknown>; text: string }> {
+  const json: Record<string, unknown> = {};
+  const text: string[] = [];
+  const names = (v: unknown) => String(v).split(',').map((n) => n.trim()).filter(Boolean);
+  if (o.profile !== undefined) {
+    const profiles = profileParams(res, names(o.profile));
+    json.profiles = profiles;
+    text.push('', 'profile confidence intervals (others refitted; Δχ²/χ²_ν = 1 and 4):');
+    const f = (v: number | null) => (v === null ? '—' : Number(v.toPrecision(5)).toString());
+    const rows = [['parameter', 'best ± σ (covariance)', '1σ interval', '2σ interval', 'refits', 'evaluations']];
+    for (const p of profiles) rows.push([p.name, pm(p.best, p.stderr), `[${f(p.sigma1.lower)}, ${f(p.sigma1.upper)}]`, `[${f(p.sigma2.lower)}, ${f(p.sigma2.upper)}]`, String(p.refits), String(p.nfev)]);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    text.push(...rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()));
+  }
+  if (o.map !== undefined) {
+    const steps = o.mapSteps === undefined ? undefined : Number(o.mapSteps);
+    const m = chi2Map(res, names(o.map), { steps });
+    const dir = o.out ? String(o.out) : '.';
+    makeDir(dir);
+    const stem = `chi2map_${m.names[0]}_${m.names[1]}`;
+    const rowsX: number[] = [];
+    const rowsY: number[] = [];
+    m.y.forEach((y) => m.x.forEach((x) => (rowsX.push(x), rowsY.push(y))));
+    const grid = writeColumns(dir, `${stem}.dat`, [`xafs fit --map ${m.names.join(',')}: ${m.x.length}×${m.y.length} grid, best ${m.names[0]} = ${m.best[0]}, ${m.names[1]} = ${m.best[1]}`, `${m.refits} refits, ${m.nfev} evaluations`], [
+      { name: m.names[0], desc: 'fixed value', values: Float64Array.from(rowsX) },
+      { name: m.names[1], desc: 'fixed value', values: Float64Array.from(rowsY) },
+      { name: 'chi_square', desc: 'χ² with the others refitted', values: Float64Array.from(m.chiSquare) },
+      { name: 'dchi2', desc: 'Δχ²/χ²_ν of the best fit (1: 1σ, 4: 2σ)', values: Float64Array.from(m.dchi2) },
+    ]);
+    const svg = join(dir, `${stem}.svg`);
+    const { chi2MapFigure } = await import('../plot/chi2MapFigure.js'); // vega loads only for a map
+    writeFileAtomic(svg, await chi2MapFigure(m, { title: `χ² map: ${m.names[0]} – ${m.names[1]}` }));
+    io.err(`wrote ${grid}, ${svg}\n`);
+    json.map = { names: m.names, best: m.best, stderr: m.stderr, steps: m.x.length, min: m.min, refits: m.refits, nfev: m.nfev, grid, figure: svg };
+    text.push('', `χ² map ${m.names.join(' – ')}: ${m.x.length}×${m.y.length} grid (±3σ), ${m.refits} refits, ${m.nfev} evaluations; smallest χ² at ${m.names[0]} = ${Number(m.min.x.toPrecision(5))}, ${m.names[1]} = ${Number(m.min.y.toPrecision(5))}; wrote ${grid}, ${svg}`);
+  }
+  return { json, text: text.length ? text.join('\n') + '\n' : '' };
 }
 
 /**

@@ -198,9 +198,25 @@ Examples:
     .option('--out <dir>', 'write the best-fit arrays (data and model χ(k), |χ(R)|, Re/Im χ(R), χ(q)) and result.json into DIR')
     .option('--force', "fit even when the varied parameters outnumber the independent points, or a path's absorber or edge is not the data's")
     .addOption(new Option('--starts <n>', 'fit from N starts (the recipe\'s, ΔE0 ±5 eV, amplitudes ×0.5/×1.5, then seeded random ones), keep the lowest χ² and report whether the starts agree').argParser(parseNumber('--starts', { integer: true, min: 1, max: 200 }, (m) => program.error(m, { exitCode: 2, code: 'xafs.badOptionValue' }))))
+    .option('--profile <names>', 'confidence intervals by profiling NAME[,NAME]: fixed on a grid, the others refitted (about 10 refits each)')
+    .option('--map <a,b>', 'χ² map over two varied parameters (best ± 3σ; steps² refits): writes chi2map_A_B.dat and .svg into --out or .')
+    .option('--map-steps <n>', 'grid points along each --map parameter (default 11)')
     .action(async (recipe: string, opts: Record<string, unknown>) => {
       const { fitCommand } = await import('./fit.js');
       await fitCommand(recipe, opts, io);
+    });
+
+  program
+    .command('compare-fits')
+    .description('compare two fits of the same data: Hamilton F-test (nested recipes), AIC and BIC; which model the data support')
+    .argument('<a>', 'fit recipe')
+    .argument('<b>', 'fit recipe (one of the two nested in the other: fewer varied parameters, its paths among the other\'s)')
+    .option('--data-dir <dir>', 'folder that data and feff.dat names resolve against (default: each recipe\'s folder)')
+    .option('--alpha <p>', 'significance level of the F-test (default 0.05)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (a: string, b: string, opts: Record<string, unknown>) => {
+      const { compareFitsCommand } = await import('./compareFits.js');
+      compareFitsCommand(a, b, opts, io);
     });
   addFitUncertaintyOptions(program.commands.find((c) => c.name() === 'fit')!);
 

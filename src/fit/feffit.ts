@@ -6,7 +6,7 @@
  * computed in one WASM call per evaluation (assembly/feffit.ts).
  */
 import { XafsError, type Warn } from '../errors.js';
-import { feffitFree, feffitModelChi, feffitRegister, feffitResidual } from '../wasm.js';
+import { feffitFree, feffitModelChi, feffitRegister, feffitResidual, interpLinear } from '../wasm.js';
 import { xftf } from '../xafs/xftf.js';
 import { xftr } from '../xafs/xftr.js';
 import { minimize } from './minimize.js';
@@ -42,6 +42,11 @@ export interface FitDatasetInput {
   /** Absorbing element and edge the data file states (XDI Element.symbol/edge), for the sanity checks. */
   element?: string;
   edge?: string;
+  /**
+   * AUTOBK's uncertainty of χ on `k` (autobk `deltaChi`). Without epsilonK it is added in
+   * quadrature to the high-R estimate, ε_k(k) = sqrt(δχ(k)² + ε_k²), as Larch's feffit does.
+   */
+  deltaChi?: Float64Array;
 }
 
 /** A restraint (Ifeffit/Artemis): adds weight·(expr − value)/sigma to the fit's χ² residual. */
@@ -68,6 +73,12 @@ export interface FeffitOptions {
   restraints?: Restraint[];
   /** Iterations of the minimizer (tests). */
   maxIterations?: number;
+  /**
+   * Propagate the carried stderr of fixed parameters (`from` a saved fit) into every parameter
+   * and path value as a `total` error, by refitting with each such value at ± its stderr
+   * (2 refits per parameter, started at the best fit). @default true
+   */
+  totalErrors?: boolean;
 }
 
 /** The least-squares problem of a finished fit (FeffitOptions.onProblem). */
@@ -85,6 +96,9 @@ export interface FitProblem {
   /** The covariance of the error bars (row-major nvarys²), or null. */
   covariance: Float64Array | null;
 }
+
+/** Statistical and total (with the carried errors of `from` parameters) standard errors. */
+export type TotalStderr = Partial<Record<'n' | 's02' | 'r' | 'sigma2' | 'e0' | 'deltar' | 'third' | 'fourth' | 'ei', number | null>>;
 
 export interface PathReport {
   feff: string;
@@ -112,6 +126,11 @@ export interface PathReport {
   fourthStderr: number | null;
   ei: number;
   eiStderr: number | null;
+  /**
+   * Total standard errors: the statistical ones (the *Stderr fields) and the carried errors of
+   * `from` parameters in quadrature (only when a fixed parameter carries a stderr).
+   */
+  stderrTotal?: TotalStderr;
 }
 
 export interface DatasetReport {
@@ -164,6 +183,11 @@ export interface FitResult {
   warnings: string[];
   /** Every warning with its code (docs/fit-sanity.md): what the JSON's `warnings` holds. */
   checks: FitCheck[];
+  /**
+   * The fixed parameters whose carried stderr went into the total errors, and the refits that
+   * cost (present only when there are such parameters).
+   */
+  totalErrors?: { carried: { name: string; value: number; stderr: number; from?: string }[]; nfev: number };
   /** Best-fit arrays per dataset (for --out and figures), computed on first access. */
   readonly arrays: DatasetArrays[];
 }
@@ -246,12 +270,14 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
       const g = modelGrid(t, d.k, d.chi);
       let epsK: number[];
       let epsR: number[];
+      let epsKArray: Float64Array | undefined;
       if (d.epsilonK !== undefined) {
         // set_epsilon_k: ε_r = ε_k / (2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))))
         epsK = t.kweights.map(() => d.epsilonK!);
-        epsR = t.kweights.map((w) => d.epsilonK! / (2 * Math.sqrt((Math.PI * (2 * w + 1)) / (t.kstep * (t.kmax ** (2 * w + 1) - t.kmin ** (2 * w + 1))))));
+        epsR = t.kweights.map((w) => d.epsilonK! / epsilonScale(t, w));
       } else {
         ({ epsK, epsR } = estimateNoise(t, g.chi));
+        if (d.deltaChi) ({ epsK, epsR, epsKArray } = foldDeltaChi(t, g.k, interpLinear(d.k, d.deltaChi, g.k), epsK));
       }
       const [i1, i2] = fitRange(t);
       if (i2 <= i1) throw new XafsError('ERANGE', `${where}: the fit range holds no points (indices ${i1}–${i2}); widen the k or R range`);
@@ -265,8 +291,8 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
         kstep: t.kstep,
         nfft: t.nfft,
         space: t.fitspace,
-        weight: residualWeights(t, g.k.length),
-        eps: Float64Array.from(eps),
+        weight: epsKArray && t.fitspace === 'k' ? perPointWeights(t, g.k.length, epsKArray) : residualWeights(t, g.k.length),
+        eps: epsKArray && t.fitspace === 'k' ? new Float64Array(eps.length).fill(1) : Float64Array.from(eps),
         i1,
         i2,
         rwin: t.fitspace === 'q' ? t.rwin.subarray(0, half) : new Float64Array(0),
@@ -365,6 +391,38 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     const u = ps.uncertainties(fit.x, cov);
     options.onProblem?.({ params: ps, residual, x: Float64Array.from(fit.x), lower, upper, sumsq: chisqr, dof, covariance: cov });
 
+    // total errors: the best fit again with each carried value at ± its stderr (from the best fit)
+    const carried = options.totalErrors === false || cov === null ? [] : ps.params.filter((p) => p.kind === 'fixed' && (p.stderr ?? 0) > 0);
+    let shiftNfev = 0;
+    const start = Object.fromEntries(ps.varyNames.map((name, j) => [name, fit.x[j]]));
+    const shifts = carried.map((p) => {
+      const at = (v: number) => {
+        const ps2 = ps.withFixed({ [p.name]: v }, start);
+        const vals2 = new Float64Array(ps.names.length);
+        const f2 = minimize({
+          n: nvarys,
+          residual: (x) => {
+            ps2.evaluate(x, vals2);
+            fillPaths(vals2);
+            return feffitResidual(handleArr, pathValues, 0);
+          },
+          x0: Float64Array.from(ps2.init),
+          lower,
+          upper,
+        });
+        shiftNfev += f2.nfev;
+        return ps2.evaluate(f2.x);
+      };
+      return { plus: at(p.value + p.stderr!), minus: at(p.value - p.stderr!) };
+    });
+    /** sqrt(stat² + Σ_p ((f(p + σ_p) − f(p − σ_p))/2)²): each carried error through the refit. */
+    const total = (stat: number | null, f: (v: Float64Array) => number): number | null => {
+      if (stat === null) return null;
+      let v = stat * stat;
+      for (const sh of shifts) v += ((f(sh.plus) - f(sh.minus)) / 2) ** 2;
+      return Math.sqrt(v);
+    };
+
     ps.evaluate(fit.x, values);
     fillPaths(values);
     const dataOnly = feffitResidual(handleArr, pathValues, 1);
@@ -417,6 +475,19 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
         fourthStderr: fourth.stderr,
         ei: ei.value,
         eiStderr: ei.stderr,
+        ...(shifts.length > 0 && {
+          stderrTotal: {
+            n: total(degen.stderr, (v) => compiled[pi][0](v)),
+            s02: total(s02.stderr, (v) => compiled[pi][1](v)),
+            e0: total(e0.stderr, (v) => compiled[pi][2](v)),
+            ei: total(ei.stderr, (v) => compiled[pi][3](v)),
+            deltar: total(deltar.stderr, (v) => compiled[pi][4](v)),
+            r: total(deltar.stderr, (v) => compiled[pi][4](v)),
+            sigma2: total(sigma2.stderr, (v) => compiled[pi][5](v)),
+            third: total(third.stderr, (v) => compiled[pi][6](v)),
+            fourth: total(fourth.stderr, (v) => compiled[pi][7](v)),
+          },
+        }),
       };
     });
 
@@ -440,14 +511,22 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
     // only when someone asks for the arrays (--out, figures): a fit alone does not pay for them
     const models = prepared.map((_, i) => feffitModelChi(handles[i], pathValues));
     let arrays: DatasetArrays[] | null = null;
+    const params = u.report();
+    if (shifts.length > 0) {
+      ps.params.forEach((p, i) => {
+        const r = params[p.name];
+        r.stderrTotal = p.kind === 'fixed' ? r.stderr : total(r.stderr, (v) => v[i]);
+      });
+    }
     const result = {
-      params: u.report(),
+      params,
       correlations: correlationRecord(corr),
       statistics: { nvarys, npts, nIndependent: nIdp, chiSquare, chi2Reduced, rfactor, aic, bic, nfev: fit.nfev, converged: fit.converged },
       datasets: dsReports,
       paths,
       warnings,
       checks,
+      ...(shifts.length > 0 && { totalErrors: { carried: carried.map((p) => ({ name: p.name, value: p.value, stderr: p.stderr!, ...(p.from && { from: p.from }) })), nfev: shiftNfev } }),
     } as Omit<FitResult, 'arrays'> as FitResult;
     Object.defineProperty(result, 'arrays', {
       enumerable: false,
@@ -457,6 +536,34 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
   } finally {
     for (const h of handles) feffitFree(h);
   }
+}
+
+/**
+ * Larch's feffit with a data delta_chi (larch-conventions §4.6 rule 2): the high-R ε_k (averaged
+ * over k-weights) and δχ add in quadrature point by point, ε_k(k) = sqrt(δχ(k)² + ε_k²), floored
+ * at 1e-12; set_epsilon_k then gives ε_r,w = mean over the model grid of ε_k(k)/S_w with
+ * S_w = 2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))). The reported ε_k is the mean of ε_k(k).
+ */
+function foldDeltaChi(t: Transform, k: Float64Array, dchi: Float64Array, epsK: number[]) {
+  const e0 = epsK.reduce((a, b) => a + b, 0) / epsK.length;
+  const epsKArray = Float64Array.from(dchi, (d) => Math.max(1e-12, Math.sqrt(d * d + e0 * e0)));
+  let mean = 0;
+  for (const v of epsKArray) mean += v;
+  mean /= k.length;
+  const epsR = t.kweights.map((w) => mean / epsilonScale(t, w));
+  return { epsK: t.kweights.map(() => mean), epsR, epsKArray };
+}
+
+/** set_epsilon_k's ε_k/ε_r ratio S_w = 2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))). */
+function epsilonScale(t: Transform, w: number): number {
+  return 2 * Math.sqrt((Math.PI * (2 * w + 1)) / (t.kstep * (t.kmax ** (2 * w + 1) - t.kmin ** (2 * w + 1))));
+}
+
+/** k-space residual weights with the noise array folded in: k^w/ε_k(k) (ε passed as 1). */
+function perPointWeights(t: Transform, nk: number, epsKArray: Float64Array): Float64Array {
+  const w = residualWeights(t, nk);
+  for (let row = 0; row < t.kweights.length; row++) for (let i = 0; i < nk; i++) w[row * nk + i] /= epsKArray[i];
+  return w;
 }
 
 /** Data and best-fit model as χ(k), χ(R) and χ(q) with the dataset's transform (first k-weight). */

@@ -14,3 +14,6 @@ export { samplePosterior, type PosteriorOptions, type PosteriorResult, type Post
 export { monteCarloRecipe, estimateMuNoise, type MonteCarloOptions, type MonteCarloResult, type MonteCarloParam } from './montecarlo.js';
 export type { FitProblem } from './feffit.js';
 export type { FeffPath, PathParams } from './types.js';
+export { profileParams, type ProfileResult, type ProfileOptions } from './profile.js';
+export { chi2Map, type Chi2Map, type Chi2MapOptions } from './map.js';
+export { compareFits, type CompareResult, type FitSummary } from './compare.js';

@@ -113,6 +113,8 @@ export interface ParamReport {
   vary: boolean;
   expr?: string;
   from?: string;
+  /** With the carried errors of `from` parameters in quadrature (feffit's total errors). */
+  stderrTotal?: number | null;
 }
 
 export interface UncertaintyOptions {
@@ -337,6 +339,9 @@ export class ParamSet {
   private exprOf: (i: number) => FitExpr = () => {
     throw new XafsError('EINTERNAL', 'no expression');
   };
+  /** What the set was built from (withFixed rebuilds from it). */
+  private readonly specs: Readonly<Record<string, ParamSpec | Record<string, unknown>>>;
+  private readonly options: ParamSetOptions;
 
   /**
    * @param params the recipe's params: each a ParamSpec. Typed loosely on purpose: a recipe read
@@ -346,6 +351,8 @@ export class ParamSet {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new XafsError('EOPTION', `params must be an object of named parameters, got ${show(params)}`);
     }
+    this.specs = params;
+    this.options = options;
     const names = Object.keys(params);
     for (const name of names) {
       if (RESERVED_KEYS.includes(name)) {
@@ -431,6 +438,22 @@ export class ParamSet {
       if (typeof x.expr === 'number') continue;
       this.validateExpr(x.expr, x.where, { locals: x.locals, functions: x.functions });
     }
+  }
+
+  /**
+   * The same parameters with some fixed at given values (carrying no stderr) and varied ones
+   * started at `start`: profiles, χ² maps and the sensitivity of a fit to a `from` value.
+   */
+  withFixed(fixed: Readonly<Record<string, number>>, start: Readonly<Record<string, number>> = {}): ParamSet {
+    const specs: Record<string, ParamSpec | Record<string, unknown>> = { ...this.specs };
+    for (const [name, v] of Object.entries(start)) {
+      if (this.params[this.mustIndex(name)]!.kind === 'vary') specs[name] = { ...(specs[name] as Record<string, unknown>), value: v };
+    }
+    for (const [name, v] of Object.entries(fixed)) {
+      if (this.params[this.mustIndex(name)]!.kind === 'expr') throw new XafsError('EOPTION', `${name} is a constrained parameter (expr); only varied or fixed parameters can be set`);
+      specs[name] = { value: v, vary: false };
+    }
+    return new ParamSet(specs, { ...this.options, warn: undefined });
   }
 
   get nvary(): number {

@@ -64,6 +64,8 @@ export interface LoadedDataset {
   /** Absorber and edge the data file states (XDI Element.symbol/Element.edge, or Scan.element/Scan.edge). */
   element?: string;
   edge?: string;
+  /** AUTOBK's uncertainty of χ (autobk.calcUncertainties, default true; μ(E) data only). */
+  deltaChi?: Float64Array;
   paths: { spec: PathSpec; file: string }[];
 }
 
@@ -132,7 +134,7 @@ export function loadDataset(spec: DatasetSpec, dir: string, where: string, pertu
     const bk = autobk({ ...s, ...pe }, spec.autobk ?? {});
     const meta = (s.metadata ?? {}) as Record<string, unknown>;
     const str = (...keys: string[]) => keys.map((k) => meta[k]).find((x): x is string => typeof x === 'string' && x.trim() !== '');
-    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, element: str('element.symbol', 'scan.element'), edge: str('element.edge', 'scan.edge'), paths };
+    return { spec, file, k: bk.k, chi: bk.chi, e0: bk.e0, element: str('element.symbol', 'scan.element'), edge: str('element.edge', 'scan.edge'), deltaChi: bk.deltaChi, paths };
   }
   const cols = readColumns(file);
   if (cols.columns.length < 2) throw new XafsError('EFORMAT', `${where}: ${file} has ${cols.columns.length} column; a χ(k) file needs k and chi (or give "mu" to process μ(E))`);

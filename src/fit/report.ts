@@ -20,6 +20,17 @@ export function pm(value: number, stderr: number | null | undefined): string {
   return `${value.toFixed(dec)} ± ${stderr.toFixed(dec)}`;
 }
 
+/**
+ * "value ± statistical", followed by "(± total)" when a total error (with the carried errors of
+ * `from` parameters) is known and differs: 3.10 ± 0.44 (± 0.49 total).
+ */
+export function pmTotal(value: number, stderr: number | null | undefined, total: number | null | undefined): string {
+  const cell = pm(value, stderr);
+  if (total === null || total === undefined || stderr === null || stderr === undefined || !(total > stderr * (1 + 1e-9))) return cell;
+  const tail = pm(value, total).split(' ± ')[1];
+  return tail && tail !== cell.split(' ± ')[1] ? `${cell} (± ${tail} total)` : cell;
+}
+
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
@@ -51,7 +62,8 @@ export function formatFitReport(res: FitResult & { starts?: StartsSummary }, tit
   if (hasC3) head.push('C3 (Å³)');
   const rows = [head];
   for (const p of res.paths) {
-    const row = [...(multi ? [String(p.dataset)] : []), p.label, basename(p.feff), pm(p.n, p.nStderr), fmt(p.n * p.s02, 4), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)];
+    const t = p.stderrTotal ?? {};
+    const row = [...(multi ? [String(p.dataset)] : []), p.label, basename(p.feff), pmTotal(p.n, p.nStderr, t.n), fmt(p.n * p.s02, 4), pmTotal(p.r, p.rStderr, t.r), pmTotal(p.sigma2, p.sigma2Stderr, t.sigma2), pmTotal(p.e0, p.e0Stderr, t.e0)];
     if (hasC3) row.push(pm(p.third, p.thirdStderr));
     rows.push(row);
   }
@@ -59,9 +71,13 @@ export function formatFitReport(res: FitResult & { starts?: StartsSummary }, tit
   const prow = [['parameter', 'value', 'init', '']];
   for (const [name, p] of Object.entries(res.params)) {
     const note = p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed';
-    prow.push([name, pm(p.value, p.stderr), fmt(p.init, 4), note]);
+    prow.push([name, pmTotal(p.value, p.stderr, p.stderrTotal), fmt(p.init, 4), note]);
   }
   out.push(...table(prow));
+  if (res.totalErrors) {
+    const c = res.totalErrors.carried.map((p) => `${p.name} ${pm(p.value, p.stderr)}`).join(', ');
+    out.push('', `errors: statistical ± (total) — the total adds the carried error of ${c} (refit at ± its stderr, ${res.totalErrors.nfev} evaluations)`);
+  }
   const corr = Object.entries(res.correlations);
   if (corr.length) {
     out.push('', 'correlations (|r| ≥ 0.1):');
@@ -95,6 +111,7 @@ export function fitJson(res: FitResult & { recipe?: unknown; starts?: StartsSumm
       return { file: d.file, e0: d.e0, epsilonK: d.epsilonK, epsilonR: d.epsilonR, nIdp: d.nIdp, npts: d.npts, rfactor: d.rfactor, chiSquare: d.chiSquare, transform };
     }),
     paths: res.paths,
+    ...(res.totalErrors && { totalErrors: res.totalErrors }),
     warnings: res.checks ?? res.warnings.map((message) => ({ code: 'NOTE', message })),
     ...(res.starts ? { starts: res.starts } : {}),
     ...(res.recipe ? { recipe: res.recipe } : {}),

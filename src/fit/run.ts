@@ -68,6 +68,8 @@ export interface RecipeFit extends FitResult {
   starts?: StartsSummary;
   /** Per dataset: each path's contribution and the phase-corrected |χ(R)|, computed on first access. */
   readonly contributions: DatasetContributions[];
+  /** The parameters and loaded data (not in the JSON): refits for profiles, maps (src/fit/profile.ts). */
+  readonly problem?: { ps: ParamSet; inputs: FitDatasetInput[]; force: boolean };
 }
 
 export function fitRecipe(recipePath: string, options: FitRecipeOptions = {}): RecipeFit {
@@ -158,6 +160,7 @@ function prepareRecipe(recipe: Recipe, dataDir: string, warn: Warn | undefined, 
       edge: d.edge,
       transform: spec.transform ?? {},
       epsilonK: spec.epsilonK,
+      deltaChi: d.deltaChi,
       paths: d.paths.map((p, j) => {
         let path = cache.get(p.file);
         if (!path) {
@@ -170,8 +173,14 @@ function prepareRecipe(recipe: Recipe, dataDir: string, warn: Warn | undefined, 
   });
   return {
     inputs,
-    run: (r: Recipe, o: FitRecipeOptions, w: Warn | undefined = o.warn): FitResult =>
-      feffit(paramSet(r, undefined), inputs, { force: o.force || r.force, warn: w, restraints: r.restraints, maxIterations: o.maxIterations, onProblem: o.onProblem }),
+    run: (r: Recipe, o: FitRecipeOptions, w: Warn | undefined = o.warn): FitResult => {
+      const ps = paramSet(r, undefined);
+      const force = o.force || r.force === true;
+      const result = feffit(ps, inputs, { force, warn: w, restraints: r.restraints, maxIterations: o.maxIterations, onProblem: o.onProblem });
+      // the parameters and data, for refits (profiles, maps: src/fit/profile.ts); not in the JSON
+      Object.defineProperty(result, 'problem', { enumerable: false, value: { ps, inputs, force } });
+      return result;
+    },
   };
 }
 

@@ -30,6 +30,7 @@ export {
   type StackFigureOptions,
   type TrendSeries,
 } from './figures.js';
+export { chi2MapFigure, type Chi2MapData } from './chi2MapFigure.js';
 export { waveletFigure, type WaveletMap, type WaveletFigureOptions } from './waveletFigure.js';
 export { cornerFigure, cornerOfChain, type CornerData, type CornerFigureOptions } from './cornerFigure.js';
 export { plotFigure, lcfPlotData, loadFitArrays, loadAllFitArrays, loadResultsTable, trendsOfTable, trendPanels, PLOT_KINDS, type PlotKind, type PlotOptions } from './make.js';

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XafsError } from '../errors.js';
-import { pm, type fitJson } from '../fit/report.js';
+import { pm, pmTotal, type fitJson } from '../fit/report.js';
+import type { TotalStderr } from '../fit/feffit.js';
 import { readSpectrum } from '../io/read.js';
 import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
 import { chikFigure, chirFigure, fitFigure, xanesFigure, type FitSpace } from './figures.js';
@@ -112,12 +113,12 @@ export function reportKind(input: string): ReportKind {
 type JsonDataset = ReturnType<typeof fitJson>['datasets'][number];
 
 interface FitJson {
-  params: Record<string, { value: number; stderr: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
+  params: Record<string, { value: number; stderr: number | null; stderrTotal?: number | null; init?: number; vary?: boolean; expr?: string; from?: string }>;
   correlations: Record<string, number>;
   statistics: Record<string, number | boolean>;
   /** Results written before the sanity checks have no chiSquare or transform per dataset. */
   datasets: (Omit<JsonDataset, 'chiSquare' | 'transform'> & Partial<Pick<JsonDataset, 'chiSquare' | 'transform'>>)[];
-  paths: { label: string; feff: string; dataset?: number; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null }[];
+  paths: { label: string; feff: string; dataset?: number; n: number; nStderr: number | null; s02: number; r: number; rStderr: number | null; sigma2: number; sigma2Stderr: number | null; e0: number; e0Stderr: number | null; third?: number; thirdStderr?: number | null; stderrTotal?: TotalStderr }[];
   /** Objects {code, message} since the sanity checks (docs/fit-sanity.md); strings before. */
   warnings?: (string | { code: string; message: string })[];
   recipe?: unknown;
@@ -161,7 +162,7 @@ function fitTables(j: FitJson): string {
   out.push(
     table(
       [...(multi ? ['dataset'] : []), 'path', 'feff', 'N', 'R (Å)', 'σ² (Å²)', 'ΔE₀ (eV)'],
-      j.paths.map((p) => [...(multi ? [String(p.dataset ?? '—')] : []), p.label, basename(p.feff), pm(p.n, p.nStderr), pm(p.r, p.rStderr), pm(p.sigma2, p.sigma2Stderr), pm(p.e0, p.e0Stderr)]),
+      j.paths.map((p) => [...(multi ? [String(p.dataset ?? '—')] : []), p.label, basename(p.feff), pmTotal(p.n, p.nStderr, p.stderrTotal?.n), pmTotal(p.r, p.rStderr, p.stderrTotal?.r), pmTotal(p.sigma2, p.sigma2Stderr, p.stderrTotal?.sigma2), pmTotal(p.e0, p.e0Stderr, p.stderrTotal?.e0)]),
       'paths',
     ),
   );
@@ -169,7 +170,7 @@ function fitTables(j: FitJson): string {
   out.push(
     table(
       ['parameter', 'value', 'initial', ''],
-      Object.entries(j.params).map(([name, p]) => [name, pm(p.value, p.stderr), num(p.init), p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed']),
+      Object.entries(j.params).map(([name, p]) => [name, pmTotal(p.value, p.stderr, p.stderrTotal), num(p.init), p.vary ? 'varied' : p.expr ? `= ${p.expr}` : p.from ? `from ${p.from}` : 'fixed']),
       'params',
     ),
   );

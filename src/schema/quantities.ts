@@ -84,7 +84,11 @@ export const AUTOBK_BATCH: ObjectField = {
 /** Larch autobk options of a fit dataset: the batch's plus a fixed e0. */
 export const AUTOBK_FIT: ObjectField = {
   ...AUTOBK_BATCH,
-  properties: { ...AUTOBK_BATCH.properties, e0: Q.e0 },
+  properties: {
+    ...AUTOBK_BATCH.properties,
+    e0: Q.e0,
+    calcUncertainties: { type: 'boolean', description: "AUTOBK's uncertainty of χ(k) (Larch calc_uncertainties), folded into the fit's noise as Larch's feffit does (docs/fit-uncertainty.md)", default: true },
+  },
 };
 
 /** Larch xftf options (batch process.xftf). */

@@ -4,6 +4,7 @@ import { autobkSolve, ftwindowKernel, interpLinear } from '../wasm.js';
 import { dedupEnergy } from './dedup.js';
 import { preEdge, type PreEdgeOptions } from './preEdge.js';
 import { windowName } from './ftWindow.js';
+import { sigmaLevel, tQuantile } from '../stats.js';
 import { checkFinite, indexNearestSorted, indexOf, maxOf, minOf } from './util.js';
 
 export interface AutobkOptions {
@@ -47,6 +48,14 @@ export interface AutobkOptions {
   solver?: 'larch' | 'exact';
   /** Options of the internal pre_edge, run when e0 or the edge step are not known. */
   preEdge?: PreEdgeOptions;
+  /**
+   * Compute `deltaChi` and `deltaBkg`, the uncertainty of χ(k) and μ0(E) propagated from the
+   * spline coefficients' covariance (Larch's calc_uncertainties, on by default there too).
+   * The fitted numbers (χ, bkg) do not depend on it. @default true
+   */
+  calcUncertainties?: boolean;
+  /** Confidence level of deltaChi/deltaBkg in standard deviations (Larch's err_sigma). @default 1 */
+  errSigma?: number;
 }
 
 export interface AutobkResult {
@@ -75,6 +84,13 @@ export interface AutobkResult {
   };
   /** What a user should know: the optimizer stopped at its evaluation limit, too short a k range, ... */
   warnings: string[];
+  /**
+   * Uncertainty of χ(k) on `k` (with calcUncertainties). As in Larch 0.9.58 it is in raw μ units,
+   * NOT divided by the edge step like χ is (docs/fit-uncertainty.md); feffit folds it into ε_k as is.
+   */
+  deltaChi?: Float64Array;
+  /** Uncertainty of the background on the energy grid, raw μ units, 0 outside the fitted range. */
+  deltaBkg?: Float64Array;
 }
 
 /** Larch 0.9.58 autobk (larch-conventions §2), solved directly in the WASM core. */
@@ -83,7 +99,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   const n = group.energy.length;
   if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
   if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: background removal needs at least 10`);
-  for (const name of ['rbkg', 'nknots', 'e0', 'edgeStep', 'kmin', 'kmax', 'kweight', 'dk', 'nfft', 'kstep', 'nclamp', 'clampLo', 'clampHi'] as const) {
+  for (const name of ['rbkg', 'nknots', 'e0', 'edgeStep', 'kmin', 'kmax', 'kweight', 'dk', 'nfft', 'kstep', 'nclamp', 'clampLo', 'clampHi', 'errSigma'] as const) {
     const v = options[name];
     if (v !== undefined && v !== null) checkFinite(`autobk ${name}`, v); // the name is built only for a given option
   }
@@ -188,6 +204,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     splK,
     splY,
     solver: options.solver ?? 'larch',
+    uncertainties: options.calcUncertainties ?? true,
   });
   const warnings: string[] = [];
   if (sol.info === 5) {
@@ -202,7 +219,13 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   for (let i = ie0; i < ie0 + nmue; i++) chie[i] = (mu[i] - bkg[i]) / edgeStep;
   const chi = new Float64Array(nk);
   for (let i = 0; i < nk; i++) chi[i] = sol.chiRaw[i] / edgeStep;
+  let deltas: { deltaChi: Float64Array; deltaBkg: Float64Array } | undefined;
+  if (sol.variance !== undefined) {
+    if (sol.variance === null) warnings.push('AUTOBK: the spline coefficients are degenerate (singular covariance): χ(k) has no uncertainty (deltaChi)');
+    else deltas = autobkDeltas(sol.variance, sol.chisqr, nspl, options.errSigma ?? 1, n, ie0);
+  }
   return {
+    ...deltas,
     e0,
     edgeStep,
     k: kout,
@@ -212,4 +235,20 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
     autobkDetails: { kmin, kmax, irbkg, nspl, knotsK: knots, knotsY: sol.coefs, chisqr: sol.chisqr, nfev: sol.iterations },
     warnings,
   };
+}
+
+/**
+ * Larch's calc_uncertainties scaling (larch-conventions §2.9): δ = t_{p,ν}·sqrt(var·redchi) with
+ * redchi = χ²/(ndata − nspl), p = ½(1 + erf(errSigma/√2)), ν = N_k − nspl for χ and
+ * nmue − nspl for the background (written into the energy grid from ie0, 0 elsewhere).
+ */
+function autobkDeltas(v: { chi: Float64Array; bkg: Float64Array; ndata: number }, chisqr: number, nspl: number, errSigma: number, n: number, ie0: number) {
+  const redchi = chisqr / Math.max(1, v.ndata - nspl);
+  const p = sigmaLevel(errSigma);
+  const tChi = tQuantile(p, v.chi.length - nspl);
+  const tBkg = tQuantile(p, v.bkg.length - nspl);
+  const deltaChi = Float64Array.from(v.chi, (x) => tChi * Math.sqrt(x * redchi));
+  const deltaBkg = new Float64Array(n);
+  for (let i = 0; i < v.bkg.length && ie0 + i < n; i++) deltaBkg[ie0 + i] = tBkg * Math.sqrt(v.bkg[i] * redchi);
+  return { deltaChi, deltaBkg };
 }

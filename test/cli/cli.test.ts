@@ -242,12 +242,14 @@ describe('xafs process FILE --out DIR', () => {
       { name: 'pre_edge', desc: 'pre-edge line, μ units' },
       { name: 'post_edge', desc: 'post-edge curve, μ units' },
       { name: 'bkg', desc: 'AUTOBK background μ0(E), μ units' },
+      { name: 'delta_bkg', desc: 'uncertainty of μ0(E) (AUTOBK, 1σ), μ units' },
     ]);
     expect(cols['cu_metal_rt.chik.dat']).toEqual([
       { name: 'k', desc: 'Å⁻¹' },
       { name: 'chi', desc: 'χ(k), no unit' },
       { name: 'chik2', desc: 'k^2·χ(k), Å^-2' },
       { name: 'kwin', desc: 'FT window (kaiser), no unit' },
+      { name: 'delta_chi', desc: 'uncertainty of χ(k) (AUTOBK, 1σ), raw μ units as Larch' },
     ]);
     expect(cols['cu_metal_rt.chir.dat']).toEqual([
       { name: 'r', desc: 'Å' },
@@ -280,9 +282,9 @@ describe('xafs process FILE --out DIR', () => {
       );
     };
     const json = doc as unknown as Record<string, number[]>;
-    check('cu_metal_rt.norm.dat', ['energy', 'mu', 'norm', 'flat', 'dmude', 'preEdgeLine', 'postEdgeCurve', 'bkg'].map((n) => json[n]!), ['energy', 'mu', 'norm', 'flat', 'dmude', 'preEdgeLine', 'postEdgeCurve', 'bkg']);
+    check('cu_metal_rt.norm.dat', ['energy', 'mu', 'norm', 'flat', 'dmude', 'preEdgeLine', 'postEdgeCurve', 'bkg', 'deltaBkg'].map((n) => json[n]!), ['energy', 'mu', 'norm', 'flat', 'dmude', 'preEdgeLine', 'postEdgeCurve', 'bkg', 'deltaBkg']);
     const chik2 = doc.chi.map((c, i) => c * doc.k[i]! ** 2);
-    check('cu_metal_rt.chik.dat', [doc.k, doc.chi, chik2, doc.kwin], ['k', 'chi', 'k²χ', 'kwin']);
+    check('cu_metal_rt.chik.dat', [doc.k, doc.chi, chik2, doc.kwin, json.deltaChi!], ['k', 'chi', 'k²χ', 'kwin', 'deltaChi']);
     check('cu_metal_rt.chir.dat', [doc.r, doc.chirMag, doc.chirRe, doc.chirIm], ['r', 'chirMag', 'chirRe', 'chirIm']);
     check('cu_metal_rt.chiq.dat', [doc.q, doc.chiqRe, doc.chiqIm, doc.chiqMag], ['q', 'chiqRe', 'chiqIm', 'chiqMag']);
   });

@@ -11,7 +11,7 @@ const CU_RECIPE = {
     {
       file: 'cu_metal_rt.xdi',
       mu: 'mutrans',
-      autobk: { rbkg: 1.0, kweight: 2 },
+      autobk: { rbkg: 1.0, kweight: 2, calcUncertainties: false }, // as the Larch reference was made
       transform: { kmin: 3, kmax: 17, kweight: 2, dk: 4, window: 'kaiser', rmin: 1.4, rmax: 3.0, fitspace: 'r' },
       paths: [{ feff: 'feffcu01.dat', s02: 'amp', e0: 'del_e0', sigma2: 'sig2', deltar: 'del_r' }],
     },

@@ -188,7 +188,7 @@ export function prepareAnalysis(recipe: BatchRecipe): PreparedAnalysis {
 export interface FitStep {
   prepareFit(r: BatchRecipe, file: string): FitPrepared;
   /** Fits one spectrum's χ(k): puts the columns, or returns the failure message. */
-  fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Array; chi: Float64Array }, e0: number, state: FitState, warnings: string[], put: (x: number | null | undefined) => void): string | null;
+  fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Array; chi: Float64Array; deltaChi?: Float64Array }, e0: number, state: FitState, warnings: string[], put: (x: number | null | undefined) => void): string | null;
 }
 
 let fitStep: FitStep | null = null;
@@ -332,11 +332,12 @@ export function analyzeSpectrum(prepared: PreparedAnalysis, item: BatchItem, sta
       }
       warnings.push(...res.warnings.map((w) => `lcf: ${w}`));
     }
-    let chi: { k: Float64Array; chi: Float64Array } | null = null;
+    let chi: { k: Float64Array; chi: Float64Array; deltaChi?: Float64Array } | null = null;
     let ft: ReturnType<typeof xftf> | null = null;
     if (r.process.autobk) {
-      const bk = autobk({ energy, mu, e0: nz.e0, edgeStep: nz.edgeStep }, { ...r.process.autobk, preEdge: r.process.preEdge });
-      chi = { k: bk.k, chi: bk.chi };
+      // AUTOBK's δχ only where a fit folds it into its noise (it costs ~0.5 ms a spectrum)
+      const bk = autobk({ energy, mu, e0: nz.e0, edgeStep: nz.edgeStep }, { calcUncertainties: r.fit !== undefined, ...r.process.autobk, preEdge: r.process.preEdge });
+      chi = { k: bk.k, chi: bk.chi, deltaChi: bk.deltaChi };
       put(bk.autobkDetails.nspl);
       warnings.push(...bk.warnings);
       if (r.process.xftf) {

@@ -50,7 +50,7 @@ function prepareFit(r: BatchRecipe, file: string): FitPrepared {
 }
 
 /** Fits one spectrum's χ(k) (see FitStep.fitSpectrum): null when done, else the failure message. */
-function fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Array; chi: Float64Array }, e0: number, state: FitState, warnings: string[], put: (x: number | null | undefined) => void): string | null {
+function fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Array; chi: Float64Array; deltaChi?: Float64Array }, e0: number, state: FitState, warnings: string[], put: (x: number | null | undefined) => void): string | null {
   const r = p.recipe;
   const f = p.fit!;
   const specs: Record<string, ParamSpec> = {};
@@ -59,7 +59,7 @@ function fitSpectrum(p: PreparedAnalysis, item: BatchItem, chi: { k: Float64Arra
     specs[name] = warm !== undefined && typeof spec === 'object' && spec !== null && !('expr' in spec && spec.expr) ? ({ ...(spec as object), value: warm } as ParamSpec) : spec;
   }
   const ps = new ParamSet(specs, { extra: f.extra });
-  const input: FitDatasetInput = { file: item.source, k: chi.k, chi: chi.chi, e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, paths: f.paths };
+  const input: FitDatasetInput = { file: item.source, k: chi.k, chi: chi.chi, e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, deltaChi: chi.deltaChi, paths: f.paths };
   let fit;
   try {
     fit = feffit(ps, [input], { force: f.force, restraints: f.restraints, warn: (w) => warnings.push(`fit: ${w}`) });

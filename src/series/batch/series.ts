@@ -27,7 +27,7 @@ const arr = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ?
 export async function runSeriesAnalyses(recipe: BatchRecipe, prepared: PreparedAnalysis, plan: InputPlan, out: string, warn: (m: string) => void): Promise<void> {
   void prepared;
   const groups: XanesGroup[] = [];
-  const chis: { index: number; source: string; k: Float64Array; chi: Float64Array; e0: number }[] = [];
+  const chis: { index: number; source: string; k: Float64Array; chi: Float64Array; deltaChi?: Float64Array; e0: number }[] = [];
   for await (const item of plan.items(0, plan.count)) {
     if (item.error !== undefined) continue;
     try {
@@ -36,7 +36,7 @@ export async function runSeriesAnalyses(recipe: BatchRecipe, prepared: PreparedA
       if (recipe.pca || recipe.mcr) groups.push(g);
       if (recipe.globalFit) {
         const bk = autobk({ ...data, e0: g.e0, edgeStep: g.edgeStep }, { ...(recipe.process.autobk ?? {}), preEdge: recipe.process.preEdge });
-        chis.push({ index: item.index, source: item.source, k: bk.k, chi: bk.chi, e0: g.e0 });
+        chis.push({ index: item.index, source: item.source, k: bk.k, chi: bk.chi, deltaChi: bk.deltaChi, e0: g.e0 });
       }
     } catch (e) {
       if (!(e instanceof XafsError)) throw e;
@@ -99,7 +99,7 @@ export async function runSeriesAnalyses(recipe: BatchRecipe, prepared: PreparedA
   }
 }
 
-function globalFit(recipe: BatchRecipe, chis: { index: number; source: string; k: Float64Array; chi: Float64Array; e0: number }[], out: string): void {
+function globalFit(recipe: BatchRecipe, chis: { index: number; source: string; k: Float64Array; chi: Float64Array; deltaChi?: Float64Array; e0: number }[], out: string): void {
   const g = recipe.globalFit!;
   if (chis.length === 0) throw new XafsError('ETOOFEW', 'no spectrum could be processed: nothing to fit');
   const f = prepareFit(recipe, g.recipe);
@@ -126,7 +126,7 @@ function globalFit(recipe: BatchRecipe, chis: { index: number; source: string; k
     paths: f.paths.map((p) => ({ ...p, params: Object.fromEntries(Object.entries(p.params).map(([k, v]) => [k, typeof v === 'string' ? rename(v, c.index) : v])) as Record<string, number | string> })),
   }));
   const ps = new ParamSet(specs, { extra: pathExprs(datasets) });
-  const inputs: FitDatasetInput[] = chis.map((c, i) => ({ file: c.source, k: c.k, chi: c.chi, e0: c.e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, paths: datasets[i]!.paths }));
+  const inputs: FitDatasetInput[] = chis.map((c, i) => ({ file: c.source, k: c.k, chi: c.chi, e0: c.e0, transform: f.dataset.transform ?? {}, epsilonK: f.dataset.epsilonK, deltaChi: c.deltaChi, paths: datasets[i]!.paths }));
   const warnings: string[] = [];
   const res = feffit(ps, inputs, { force: f.force, warn: (w) => warnings.push(w) });
   const val = (n: string) => ({ value: res.params[n]!.value, stderr: res.params[n]!.stderr });
