@@ -9,6 +9,7 @@
 // --seed     run seed (default 1; the CI test uses seed 17)
 // --count    in-process cases (default 10000); --start: first case index (default 0)
 // --child    cases run as child processes `node dist/cli/main.js` (default count/40)
+// --timeout  ms a case may run (default 10000, less while known-defects.json lists a timeout cutoff)
 // --all      also report the failures fixtures/fuzz/known-defects.json lists (default: counted only)
 // --replay   run one case file (or every *.json in a folder) and print its outcome
 // Exit status: 0 no new failure, 1 new failures (saved), 2 bad usage.
@@ -37,7 +38,7 @@ const int = (name, dflt) => {
 if (!built()) usage('dist/ is missing: run npm run build first');
 
 const known = loadKnownDefects();
-const timeoutMs = caseTimeout(known);
+const timeoutMs = opt('--timeout', null) === null ? caseTimeout(known) : int('--timeout', 0);
 const quiet = args.includes('--quiet');
 const all = args.includes('--all');
 

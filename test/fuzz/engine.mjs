@@ -713,10 +713,17 @@ export function check(c, res) {
       break;
     }
   }
-  const cc = CONTROL.exec(both);
-  if (cc) add('control-chars', `U+${cc[0].charCodeAt(0).toString(16).padStart(4, '0')} in ${CONTROL.test(res.out) ? 'stdout' : 'stderr'}: ${JSON.stringify(both.slice(Math.max(0, cc.index - 40), cc.index + 20))}`);
+  // stderr and text stdout reach a terminal; a JSON document on stdout is for programs (its C0 controls are escaped by JSON itself)
+  const jsonOut = c.argv.includes('--json');
+  for (const [stream, text] of [['stderr', res.err], ['stdout', jsonOut ? '' : res.out]]) {
+    const cc = CONTROL.exec(text);
+    if (cc) {
+      add('control-chars', `U+${cc[0].charCodeAt(0).toString(16).padStart(4, '0')} in ${stream}: ${JSON.stringify(text.slice(Math.max(0, cc.index - 40), cc.index + 20))}`);
+      break;
+    }
+  }
   // stdout: one JSON document with --json, else text; neither may hold a non-finite number
-  if (c.argv.includes('--json') && res.code === 0 && res.out.trim() !== '') {
+  if (jsonOut && res.code === 0 && res.out.trim() !== '') {
     try {
       const doc = JSON.parse(res.out);
       const nulls = nullsInNumberArrays(doc);
@@ -744,14 +751,14 @@ export function loadKnownDefects() {
 /**
  * The known defect a violation belongs to, if any: an entry matches when its category is the
  * violation's (category: one or a list), its command (if given) is the case's, and its pattern (if given) occurs in the
- * violation's detail or in the run's stderr.
+ * violation's detail, the run's output or the case's list of mutations. The first matching entry wins.
  */
 export function knownDefect(known, c, violation, res) {
   return known.find(
     (d) =>
       [d.category].flat().includes(violation.category) &&
       (!d.commands || d.commands.includes(c.command)) &&
-      (!d.pattern || new RegExp(d.pattern, 'i').test(`${violation.detail}\n${res.err}\n${res.out.slice(0, 2000)}`)),
+      (!d.pattern || new RegExp(d.pattern, 'i').test(`${violation.detail}\n${res.err}\n${res.out.slice(0, 2000)}\n${(c.mutations ?? []).join('\n')}`)),
   );
 }
 
