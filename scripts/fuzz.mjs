@@ -10,6 +10,7 @@
 // --count    in-process cases (default 10000); --start: first case index (default 0)
 // --child    cases run as child processes `node dist/cli/main.js` (default count/40)
 // --timeout  ms a case may run (default 10000, less while known-defects.json lists a timeout cutoff)
+// --only     comma-separated commands: skip the cases of other commands (e.g. --only edge,lcf)
 // --all      also report the failures fixtures/fuzz/known-defects.json lists (default: counted only)
 // --replay   run one case file (or every *.json in a folder) and print its outcome
 // Exit status: 0 no new failure, 1 new failures (saved), 2 bad usage.
@@ -73,8 +74,10 @@ const runner = inProcessRunner({ timeoutMs });
 const tally = { cases: 0, exit: { 0: 0, 1: 0, 2: 0 }, known: {}, fresh: 0, ms: {} };
 const t0 = Date.now();
 
+const only = opt('--only', null)?.split(',');
 async function one(index, mode) {
   const c = generateCase(seeds, seed, index);
+  if (only && !only.includes(c.command)) return;
   const r = await runCase(c, mode, { timeoutMs });
   tally.cases++;
   const t = (tally.ms[c.command] ??= { n: 0, ms: 0, max: 0 });

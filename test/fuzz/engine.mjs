@@ -442,11 +442,12 @@ function ext(seed) {
 /** Generates case `index` of a run seeded `seed` from the seeds (loadSeeds()). Deterministic. */
 export function generateCase(seeds, seed, index) {
   const r = rng(caseSeed(seed, index));
-  const command = r.weighted([[5, 'read'], [6, 'process'], [5, 'edge'], [4, 'lcf'], [3, 'batch']]);
+  const command = r.weighted([[5, 'read'], [6, 'process'], [5, 'edge'], [4, 'lcf'], [3, 'batch'], [1, 'valence'], [1, 'pca'], [1, 'mcr'], [3, 'reduce']]);
   const files = {};
   const notes = [];
   const argv = [command];
-  const usable = seeds.filter((s) => s.commands.includes(command));
+  // valence, pca, mcr and the reductions (merge, rebin, ...) take what edge takes
+  const usable = seeds.filter((s) => s.commands.includes(['valence', 'pca', 'mcr', 'reduce'].includes(command) ? 'edge' : command));
   const s = r.pick(usable);
   const input = `in${ext(s)}`;
   const mutate = (sd) => {
@@ -509,6 +510,39 @@ export function generateCase(seeds, seed, index) {
       notes.push(`option ${o} ${v}`);
     }
     if (json) argv.push('--json');
+  } else if (command === 'valence' || command === 'pca' || command === 'mcr') {
+    files[input] = mutate(s);
+    if (command === 'valence') argv.push('--ref', `${STANDARDS[0]}=2`, '--ref', `${STANDARDS[1]}=3`);
+    argv.push(`{dir}/${input}`);
+    // undamaged copies of the seed make a series (PCA needs three spectra)
+    if (command !== 'valence') argv.push(`{fixtures}/${s.path}`, `{dir}/copy${ext(s)}`);
+    else if (r.chance(0.3)) argv.push(`{fixtures}/${s.path}`);
+    if (command !== 'valence') files[`copy${ext(s)}`] = s.bytes;
+    if (s.mu && r.chance(0.9)) argv.push('--mu', s.mu);
+    if (command === 'valence' && r.chance(0.5)) argv.push('--method', r.pick(['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'lcf']));
+    if (command !== 'valence' && r.chance(0.3)) argv.push('--components', r.pick(['1', '2', '3', '9']));
+    if (r.chance(0.15)) {
+      const o = r.pick(['--emin', '--emax', '--pre1', '--norm2', ...(command === 'valence' ? [] : ['--kmin', '--xmin'])]);
+      const v = r.pick(OPTION_VALUES);
+      argv.push(o, v);
+      notes.push(`option ${o} ${v}`);
+    }
+    if (json) argv.push('--json');
+  } else if (command === 'reduce') {
+    const sub = r.pick(['merge', 'rebin', 'deglitch', 'truncate', 'align']);
+    argv[0] = sub;
+    files[input] = mutate(s);
+    if (sub === 'align') argv.push('--to', s.element === 'Fe' ? STANDARDS[0] : `{fixtures}/${s.path}`);
+    argv.push(`{dir}/${input}`);
+    if (sub === 'merge' || (sub === 'align' && r.chance(0.5))) argv.push(`{fixtures}/${s.path}`);
+    if (s.mu && r.chance(0.9)) argv.push('--mu', s.mu);
+    if (sub === 'truncate') argv.push(r.pick(['--emin', '--emax']), r.pick(['7100', '9000', '-50', '1e308', '0']));
+    if (sub === 'deglitch' && r.chance(0.5)) {
+      if (r.chance(0.5)) argv.push('--at', r.pick(['7112', '8990', '1e308', '-5', '0', '9000.5']));
+      else argv.push('--range', r.pick(['9000:9010', '7100:7150', '7200:7300', '0:1e308', '-1e308:1e308', '7112:7112.1']));
+    }
+    if (r.chance(0.3)) argv.push('--out', sub === 'merge' ? '{dir}/out/merged.dat' : '{dir}/out');
+    else if (json) argv.push('--json');
   } else {
     // batch: a small recipe over a mutated input, or a mutated recipe over good inputs
     const base = JSON.parse(seeds.find((x) => x.name === 'batch.recipe.json').bytes.toString('utf8'));
@@ -551,7 +585,7 @@ export function generateCase(seeds, seed, index) {
     argv.push(`{dir}/${name}`, '--out', '{dir}/out', '--jobs', '1');
     if (json) argv.push('--json');
   }
-  return { id: `${seed}-${index}`, seed, index, command, argv, files, seedFile: s.name, mutations: notes };
+  return { id: `${seed}-${index}`, seed, index, command: argv[0], argv, files, seedFile: s.name, mutations: notes };
 }
 
 // ---------------------------------------------------------------- case files

@@ -164,7 +164,7 @@ describe.skipIf(!built())(`fuzz: seed ${SEED}, ${IN_PROCESS} cases in-process an
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
     // the run covered every command and mutator family, and both the accepted and the refused paths
-    expect([...commands].sort()).toEqual(['batch', 'edge', 'lcf', 'process', 'read']);
+    expect([...commands].sort()).toEqual(['align', 'batch', 'deglitch', 'edge', 'lcf', 'mcr', 'merge', 'pca', 'process', 'read', 'rebin', 'truncate', 'valence']);
     const all = notes.join('\n');
     for (const family of ['flip', 'truncate', 'lines', 'cell', 'column', 'ragged', 'header', 'line ends', 'utf16', 'long', 'control', 'recipe:', 'prj', 'gzip', 'option']) {
       expect(all, family).toContain(family);
