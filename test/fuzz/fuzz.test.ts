@@ -94,6 +94,17 @@ describe('the fuzz engine', () => {
     expect(categories(JSON_CASE, ok({ crashed: 'worker died', code: null }))).toEqual(['crash', 'exit-code']);
   });
 
+  it("rebin's delta_mu of an empty bin is the one documented exemption (JSON field, --out column), nothing else of rebin", () => {
+    const rebin = { argv: ['rebin', 'x', '--json'] };
+    expect(check(rebin, ok({ out: '{"spectra":[{"mu":[1,2,3],"deltaMu":[0.1,null,0.2]}]}' }))).toEqual([]);
+    expect(categories(rebin, ok({ out: '{"spectra":[{"mu":[1,null,3],"deltaMu":[0.1,null,0.2]}]}' }))).toEqual(['nonfinite']);
+    expect(categories(JSON_CASE, ok({ out: '{"spectra":[{"deltaMu":[0.1,null,0.2]}]}' }))).toEqual(['nonfinite']);
+    const file = '# Column.1: energy  eV\n# Column.2: mu  x\n# Column.3: delta_mu  x\n# Column.4: npts  x\n7000 0.1 NaN 0\n';
+    expect(check({ argv: ['rebin', 'x', '--out', 'o'] }, ok({ files: [['o/x.dat', Buffer.from(file)]] }))).toEqual([]);
+    expect(categories({ argv: ['rebin', 'x', '--out', 'o'] }, ok({ files: [['o/x.dat', Buffer.from(file.replace('0.1 NaN', 'NaN 0.1'))]] }))).toEqual(['nonfinite']);
+    expect(categories({ argv: ['merge', 'x', '--out', 'o'] }, ok({ files: [['o/x.dat', Buffer.from(file)]] }))).toEqual(['nonfinite']);
+  });
+
   it('nonfiniteInFile reads CSV cells, JSON values and column files, not messages', () => {
     expect(nonfiniteInFile('results.csv', 'index,source,status,message,e0\n0,a.xdi,error,"line 3: mu is NaN",\n')).toBeNull();
     expect(nonfiniteInFile('results.csv', 'index,source,status,message,e0\n0,a.xdi,ok,,NaN\n')).toMatch(/line 2 cell 5/);

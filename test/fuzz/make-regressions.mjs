@@ -27,3 +27,11 @@ mk('item08-long-numbers-line.json', { seedFile: 'fe_ref_Fe2O3.xdi', mutations: [
   mk('xanes-athena-no-groups-edge.json', { seedFile: 'FeS2.prj', mutations: ['truncated after the header (no group)'], argv: ['edge', '{dir}/in.prj', '--json'], files: { 'in.prj': Buffer.from(head, 'latin1') }, extra });
   mk('xanes-athena-no-groups-lcf.json', { seedFile: 'FeS2.prj', mutations: ['truncated after the header (no group)'], argv: ['lcf', '{dir}/in.prj', '--standard', '{fixtures}/series/fe_ref_FeO.xdi', '--standard', '{fixtures}/series/fe_ref_Fe2O3.xdi'], files: { 'in.prj': Buffer.from(head, 'latin1') }, extra });
 }
+{
+  // lcf of a sample that matches none of the standards (−FeO): all weights 0, fractions undefined ('—', null), never NaN
+  const neg = readFileSync(F + 'series/fe_ref_FeO.xdi', 'utf8').split('\n').map((l) => (/^\s*[\d.]/.test(l) ? l.replace(/(\S+)\s+(\S+)/, (_, e, m) => `${e} ${-Number(m)}`) : l)).join('\n');
+  const extra = { expectExit: 0, expectErr: "every weight is 0: the sample matches none of 'fe_ref_FeO', 'fe_ref_Fe2O3'" };
+  const argv = ['lcf', '{dir}/minus_FeO.xdi', '--mu', 'norm', '--eshift', 'none', '--standard', '{fixtures}/series/fe_ref_FeO.xdi', '--standard', '{fixtures}/series/fe_ref_Fe2O3.xdi'];
+  mk('lcf-all-weights-zero-text.json', { seedFile: 'fe_ref_FeO.xdi', mutations: ['norm negated'], argv, files: { 'minus_FeO.xdi': Buffer.from(neg) }, extra });
+  mk('lcf-all-weights-zero-json.json', { seedFile: 'fe_ref_FeO.xdi', mutations: ['norm negated'], argv: [...argv, '--json'], files: { 'minus_FeO.xdi': Buffer.from(neg) }, extra });
+}
