@@ -153,7 +153,9 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** A value ± its standard error; '—' for an undefined value (see LcfFit.fractions). */
 function pm(x: number, se: number | null | undefined, d = 3): string {
+  if (!Number.isFinite(x)) return '—';
   if (se == null || !Number.isFinite(se)) return x.toFixed(d);
   const min = 10 ** -d;
   return `${x.toFixed(d)} ± ${se < min / 2 ? `<${min.toFixed(d)}` : se.toFixed(d)}`;
@@ -188,7 +190,9 @@ function lcfOptions(o: Opts, space: XanesSpace): LcfOptions {
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as LcfOptions;
 }
 
-const weightsJson = (w: Record<string, { value: number; stderr: number }>) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, { value: v.value, stderr: Number.isFinite(v.stderr) ? v.stderr : null }]));
+// an undefined value (the fractions of a fit whose weights are all 0) is null, never NaN
+const weightsJson = (w: Record<string, { value: number; stderr: number }>) =>
+  Object.fromEntries(Object.entries(w).map(([k, v]) => [k, { value: Number.isFinite(v.value) ? v.value : null, stderr: Number.isFinite(v.stderr) ? v.stderr : null }]));
 
 function fitJson(f: LcfFit) {
   return {

@@ -151,6 +151,8 @@ export function loadOne(file: string, opts: LoadOptions = {}): SeriesSpectrum[] 
   if (f.format === 'athena') {
     const groups = f.groups.filter((g) => !g.isChi && (opts.group === undefined || g.label === opts.group));
     if (groups.length === 0) {
+      // a project with no group at all was cut short or damaged: that is the file's fault, not an option's
+      if (f.groups.length === 0) throw new XafsError('EFORMAT', `${file}: the Athena project holds no groups (empty, cut short or damaged); re-save it from Athena`);
       throw new XafsError('EOPTION', `${file}: no μ(E) group${opts.group ? ` labelled '${opts.group}'` : ''}; the groups are: ${f.groups.map((g) => `'${g.label}'`).join(', ')}`);
     }
     return groups.map((g) => ({ ...spectrumFrom(f, { group: g.label }), source: `${file}#${g.label}`, name: g.label }));

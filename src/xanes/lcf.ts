@@ -78,7 +78,8 @@ export interface LcfFit {
   /**
    * The weights as fractions of the standards' edge jumps (absorber fractions), summing to one:
    * f_j ∝ w_j·c_j with c_j = (the standard's own edge step: 1 for a normalized input) / (its edge
-   * step under the normalization used in the fit). Equal to w/Σw when every c_j is 1.
+   * step under the normalization used in the fit). Equal to w/Σw when every c_j is 1. NaN (with a
+   * warning) when every weight is 0: nothing to share out.
    */
   fractions: Record<string, LcfValue>;
   /** Energy shift (eV) of each standard in the fit, when fitted (the same value for all with 'common'). */
@@ -291,6 +292,9 @@ function toFit(p: Prepared, which: number[], r: LcfKernelResult, npts: number, o
     which.forEach((j, a) => (fit.eshift![p.names[j]] = common ? { value: r.shifts[0], stderr: r.shiftStderr[0] } : { value: r.shifts[a], stderr: r.shiftStderr[a] }));
     const hit = which.filter((_, a) => Math.abs(common ? r.shifts[0] : r.shifts[a]) > 0.98 * o.eshiftMax);
     if (hit.length > 0) warnings.push(`energy shift at its limit (±${o.eshiftMax} eV) for ${hit.map((j) => `'${p.names[j]}'`).join(', ')}: check the energy calibration or raise eshiftMax`);
+  }
+  if (which.length > 0 && !(qsum > 0)) {
+    warnings.push(`every weight is 0: the sample matches none of ${fit.standards.map((s) => `'${s}'`).join(', ')} in the fit range, so its fractions are undefined; check the range and the normalization`);
   }
   if (!r.covOk) warnings.push(`the fit with ${fit.standards.map((s) => `'${s}'`).join(', ')} has a singular covariance: its standard errors are undefined`);
   if (r.nnlsStatus < 0) warnings.push('NNLS stopped at its iteration limit');

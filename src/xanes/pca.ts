@@ -101,6 +101,9 @@ export function seriesRange(first: XanesGroup, o: { space?: XanesSpace; xmin?: n
   return [lo, hi];
 }
 
+/** Largest |value| of a spectrum in the matrix: beyond it sums of squares can overflow. */
+const MAX_ABS_VALUE = 1e100;
+
 /** The spectra as Larch's groups2matrix builds them, with coverage warnings. */
 export function seriesMatrix(groups: XanesGroup[], o: PcaOptions, warnings: string[]) {
   const space = o.space ?? 'norm';
@@ -117,8 +120,14 @@ export function seriesMatrix(groups: XanesGroup[], o: PcaOptions, warnings: stri
     warnings.push(`${out.length} spectrum(s) do not cover ${fmtNum(x[0])}–${fmtNum(x[x.length - 1])} and were extrapolated (Larch's cubic rule): ${out.slice(0, 5).map((c) => groups[c.i].source).join(', ')}${out.length > 5 ? ', …' : ''}`);
   }
   for (let r = 0; r < rows.length; r++) {
-    for (const v of rows[r]) {
+    for (let j = 0; j < rows[r].length; j++) {
+      const v = rows[r][j];
       if (!Number.isFinite(v)) throw new XafsError('ENONFINITE', `${groups[r].source}: a non-finite value in the range; check the data`);
+      // sums of squares of such values overflow (the decomposition would give NaN); no normalized
+      // spectrum, dμ/dE or k-weighted χ(k) comes near them unless a cell of the data is damaged
+      if (Math.abs(v) > MAX_ABS_VALUE) {
+        throw new XafsError('ENONFINITE', `${groups[r].source}: ${space} is ${fmtNum(v)} at ${fmtNum(x[j])}, too large to analyse (|value| ≤ ${MAX_ABS_VALUE}); check the data near that point for a damaged value`);
+      }
     }
   }
   return { space, x, rows };

@@ -189,6 +189,23 @@ describe('lcf: the physical fit (NNLS, sum-to-one, energy shifts)', () => {
   });
 });
 
+describe('lcf: a sample that matches none of the standards (found by fuzzing)', () => {
+  it('every weight 0: the fractions are undefined (NaN, with a warning), never 0/0 shown as a number', () => {
+    // −FeO: any non-negative mixture of FeO and Fe2O3 only moves away from it, so NNLS keeps both weights at 0
+    const neg: XanesGroup = { ...FeO, name: 'minus_FeO', source: 'minus_FeO', norm: FeO.norm.map((v) => -v) };
+    const r = lcf(neg, [FeO, Fe2O3], { eshift: 'none' });
+    expect(r.weights.FeO!.value).toBe(0);
+    expect(r.weights.Fe2O3!.value).toBe(0);
+    expect(r.fractions.FeO!.value).toBeNaN();
+    expect(r.fractions.Fe2O3!.value).toBeNaN();
+    expect(r.warnings).toContain("every weight is 0: the sample matches none of 'FeO', 'Fe2O3' in the fit range, so its fractions are undefined; check the range and the normalization");
+    // a sample that does match has fractions summing to one and no such warning
+    const ok = lcf(series2[0]!, [FeO, Fe2O3]);
+    expect(ok.fractions.FeO!.value + ok.fractions.Fe2O3!.value).toBeCloseTo(1, 12);
+    expect(ok.warnings.some((w) => w.startsWith('every weight is 0'))).toBe(false);
+  });
+});
+
 describe('lcf: bad input', () => {
   const catchErr = (f: () => unknown): XafsError => {
     try {
