@@ -10,7 +10,7 @@ import { parseColumnText } from './ascii.js';
 import { athenaText, larchGroupName, readAthena } from './athena.js';
 import { evaluateExpression } from './expr.js';
 import { isFeffDatText, readFeffDat } from './feffdat.js';
-import { decodeText, readPlainBytes } from './text.js';
+import { decodeText, readPlainBytes, utf16Order } from './text.js';
 import { angleToEnergy, isXdiText, readXdi, xdiEnergy } from './xdi.js';
 
 export type XafsFile = ColumnFile | AthenaProject | FeffDat;
@@ -25,7 +25,7 @@ export function readFile(path: string): XafsFile {
   if (bytes.length === 0) {
     throw new XafsError('EFORMAT', `${path} is empty; expected a column file, an XDI file, an Athena project or a feff.dat`);
   }
-  const athena = athenaText(bytes);
+  const athena = athenaText(bytes, path);
   if (athena !== null) return readAthena({ data: athena, path });
   if (extname(path).toLowerCase() === '.prj') {
     throw new XafsError('EFORMAT', `${path} has the .prj extension but is not an Athena project (no 'Athena project file --' header); re-save it from Athena`);
@@ -33,7 +33,7 @@ export function readFile(path: string): XafsFile {
   if (bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) {
     throw new XafsError('EFORMAT', `${path} is an HDF5 file; xafs reads HDF5 only through a batch recipe ({"hdf5": {"file", "energy", "mu"}})`);
   }
-  if (bytes.subarray(0, 4096).includes(0)) {
+  if (utf16Order(bytes) === null && bytes.subarray(0, 4096).includes(0)) {
     throw new XafsError('EFORMAT', `${path} is a binary file, not text; export the scan as a text column file, XDI or Athena project`);
   }
   const text = decodeText(bytes);
@@ -237,6 +237,7 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     }
     source = file.path;
     columns = file.columns;
+    warnings.push(...(file.warnings ?? []));
     const lines = file.rowLines;
     at = (i) => (lines ? `line ${lines[i]}` : `row ${i + 1}`);
     metadata = { ...file.metadata };
