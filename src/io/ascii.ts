@@ -7,7 +7,7 @@
 import { XafsError } from '../errors.js';
 import type { Column, ColumnFile } from '../types.js';
 import { beamlineLabels } from './beamlines.js';
-import { fixVarname, isBlank, notNumberNote, parseRowInto, pySplit, pyStrip, rowValue, RowSink, sourceText, splitRow, type TextSource } from './text.js';
+import { fixVarname, isBlank, notNumberNote, shownWord, parseRowInto, pySplit, pyStrip, rowValue, RowSink, sourceText, splitRow, type TextSource } from './text.js';
 
 /** Larch read_ascii COMMENTCHARS: one of these leading a header line is dropped before `key: value`. */
 const COMMENT_CHARS = '#;%*!$';
@@ -127,6 +127,12 @@ function looksLikeBrokenRow(text: string, ncol: number): { index: number; token:
   return index < 0 ? null : { index, token: words[index]! };
 }
 
+/** Every word of the line is a number (stops at the first that is not). */
+function isNumberRow(text: string): boolean {
+  const words = splitRow(text);
+  return words.length > 0 && words.every((w) => rowValue(w) !== null);
+}
+
 function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
   const { header } = sections;
   // the run of header lines just above the block that are data rows or broken data rows
@@ -138,8 +144,7 @@ function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
       run.push({ line, broken });
       continue;
     }
-    const values = splitRow(text).map(rowValue);
-    const isDataRow = !COMMENT_CHARS.includes(text[0]!) && values.length > 0 && values.every((v) => v !== null);
+    const isDataRow = !COMMENT_CHARS.includes(text[0]!) && isNumberRow(text);
     if (!isDataRow) break;
     run.push({ line, broken: null });
   }
@@ -155,7 +160,7 @@ function checkBrokenRows(sections: Sections, ncol: number, path: string): void {
     const last = sections.line[sections.nrows - 1]!;
     throw new XafsError(
       'ENUMBER',
-      `${path} line ${bad.line}, column ${bad.broken!.index + 1}: '${bad.broken!.token}' is not a number${notNumberNote(bad.broken!.token)} ` +
+      `${path} line ${bad.line}, column ${bad.broken!.index + 1}: '${shownWord(bad.broken!.token)}' is not a number${notNumberNote(bad.broken!.token)} ` +
         `(the numbers run on to line ${last}); fix that value, or delete or comment out the line with '#'`,
     );
   }
@@ -256,7 +261,7 @@ function checkDates(sections: Sections, text: string, keep: Int32Array | null, p
     const token = text.slice(first.a, first.b);
     throw new XafsError(
       'ENUMBER',
-      `${path} line ${line[first.r]}, column ${c + 1}: '${token}' is a date in a column of numbers, not a number; ` +
+      `${path} line ${line[first.r]}, column ${c + 1}: '${shownWord(token)}' is a date in a column of numbers, not a number; ` +
         `fix that value, or delete or comment out the line with '#'`,
     );
   }
@@ -273,7 +278,7 @@ function checkFooter(sections: Sections, ncol: number, path: string): void {
   if (!broken || !(splitRow(first).length === ncol)) return;
   throw new XafsError(
     'ENUMBER',
-    `${path} line ${sections.footerLine}, column ${broken.index + 1}: '${broken.token}' is not a number${notNumberNote(broken.token)}; ` +
+    `${path} line ${sections.footerLine}, column ${broken.index + 1}: '${shownWord(broken.token)}' is not a number${notNumberNote(broken.token)}; ` +
       `fix that value, or delete or comment out the line with '#'`,
   );
 }

@@ -64,8 +64,9 @@ function genericLabels(header: string[], ncolumns: number): string[] | null {
 
   // Larch 0.9.58: with fewer than two header lines the header is ignored (split(" ") on
   // "# " gives empty words, i.e. col1, col2); a lone line that does not fit the columns neither.
-  if (header.length < 2) return setLabels(last.split(' '));
-  return setLabels(pySplit(last));
+  // only the first ncolumns words can become labels (a label depends only on those before it)
+  if (header.length < 2) return setLabels(last.split(' ', ncolumns));
+  return setLabels(pySplit(last).slice(0, ncolumns));
 }
 
 /** GSE EpicsScan (APS 13-ID/13-BM): XDI-style `Column.N: name units || PV`, or the old `; P1 = {Energy} --> PV`. */

@@ -89,14 +89,21 @@ export function pyFloat(token: string): number | null {
  * `_`, an empty string becomes `_unlabeled_`, a leading character that is not a letter or `_`
  * gets a `_` prefix, and trailing underscores are stripped.
  */
-const BAD_VARCHARS = new Set(';~,`!%$@$&^?*#:"/|\'\\\t\r\n (){}[]<>=+-.');
+const BAD_VARCHARS_RE = /[;~,`!%$@&^?*#:"/|'\\\t\r\n (){}[\]<>=+\-.]/g;
 
 export function fixVarname(s: string): string {
-  let t = '';
-  for (const ch of s) t += BAD_VARCHARS.has(ch) ? '_' : ch;
+  let t = s.replace(BAD_VARCHARS_RE, '_');
   if (t.length < 1) t = '_unlabeled_';
   if (!/^[A-Za-z_]/.test(t)) t = '_' + t;
-  return t.replace(/_+$/, '');
+  // trailing underscores off by a scan from the end (the regex /_+$/ is quadratic on long runs of '_')
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 0x5f) end--;
+  return end === t.length ? t : t.slice(0, end);
+}
+
+/** A word of the input quoted in a message: cut after 60 characters (a line may be megabytes long). */
+export function shownWord(word: string): string {
+  return word.length > 60 ? `${word.slice(0, 60)}…` : word;
 }
 
 /**
@@ -128,6 +135,9 @@ const WEEKDAYS: Record<string, number> = {
   sun: 0, sunday: 0, mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3,
   thu: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6,
 };
+
+/** Longer than any date or time dateutil form we read ('2019-07-09T11:02:47.123456+01:00' is 32). */
+const MAX_DATE_LENGTH = 64;
 
 function localStamp(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
@@ -247,6 +257,8 @@ function dateFields(word: string): { value: number; complete: boolean } | null {
 export function dateStamp(token: string): { value: number; complete: boolean } | null {
   const complete = (v: number | null): { value: number; complete: boolean } | null => (v === null ? null : { value: v, complete: true });
   const partial = (v: number | null): { value: number; complete: boolean } | null => (v === null ? null : { value: v, complete: false });
+  // every date form is short; a long word (a megabyte of '1.1.1...') is not looked at
+  if (token.length > MAX_DATE_LENGTH) return null;
   const t = token.trim();
   const today = new Date();
   const thisYear = today.getFullYear();
