@@ -847,3 +847,20 @@ export function sourceText(input: string | TextSource): TextSource {
   if (typeof input === 'string') return { text: decodeText(readPlainBytes(input)), path: input };
   return { text: lf(input.text), path: input.path };
 }
+
+/**
+ * Text for a terminal: control characters (C0 but tab and newline, DEL, C1) and the bidirectional
+ * overrides are shown as escapes (`\x1b`, `\u202e`), so a data cell or a file name cannot clear
+ * the screen, set the window title or reorder a line. Used by the CLI's printer for every
+ * message and summary.
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+export function escapeControls(text: string): string {
+  TERMINAL_UNSAFE.lastIndex = 0;
+  if (!TERMINAL_UNSAFE.test(text)) return text;
+  return text.replace(TERMINAL_UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -333,7 +333,7 @@ describe('readSpectrum refuses bad input with the file, the line and the remedy'
     const s = readSpectrum(p, MU);
     expect(s.energy).toHaveLength(11);
     expect(Array.from(s.energy.slice(8, 10))).toEqual([8008, 8010]);
-    expect(s.warnings.join('\n')).toContain(`${p}: line 12 (2 values): not the 3 values of the other rows; dropped`);
+    expect(s.warnings!.join('\n')).toContain(`${p}: line 12 (2 values): not the 3 values of the other rows; dropped`);
   });
 
   test('more than three rows of another width → EFORMAT naming the first lines', () => {
