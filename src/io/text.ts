@@ -696,10 +696,11 @@ function openError(path: string, err: unknown): XafsError {
 
 /**
  * Opens an input file for reading: a regular file only (symlinks followed), checked on the open
- * descriptor (non-blocking open, so a FIFO cannot hang the open itself), at most `max` bytes
- * (default: the maxInputBytes cap). Returns the descriptor and the size; the caller closes it.
+ * descriptor (non-blocking open, so a FIFO cannot hang the open itself), at most the `limit` cap
+ * (null: no cap, for files read by parts such as HDF5). Returns the descriptor and the size; the
+ * caller closes it.
  */
-export function openInput(path: string, limit: keyof InputLimits = 'maxInputBytes'): { fd: number; size: number; max: number } {
+export function openInput(path: string, limit: keyof InputLimits | null = 'maxInputBytes'): { fd: number; size: number; max: number } {
   let fd: number;
   try {
     fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
@@ -713,8 +714,8 @@ export function openInput(path: string, limit: keyof InputLimits = 'maxInputByte
       const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a regular file';
       throw new XafsError('EFORMAT', `'${path}' is ${kind}, not a regular file; xafs reads data only from regular files: save the data to a file and read that`);
     }
-    const max = inputLimit(limit);
-    if (st.size > max) {
+    const max = limit === null ? Infinity : inputLimit(limit);
+    if (limit !== null && st.size > max) {
       throw new XafsError('EFORMAT', `'${path}' is ${fmtMB(st.size)}, above the input limit of ${fmtMB(max)}; ${raiseHint(limit)}`);
     }
     return { fd, size: st.size, max };
@@ -854,7 +855,6 @@ export function sourceText(input: string | TextSource): TextSource {
  * the screen, set the window title or reorder a line. Used by the CLI's printer for every
  * message and summary.
  */
-// eslint-disable-next-line no-control-regex
 const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 export function escapeControls(text: string): string {
   TERMINAL_UNSAFE.lastIndex = 0;

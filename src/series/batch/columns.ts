@@ -16,13 +16,12 @@
  * a number, NaN or missing spoils only its own spectrum (an item with `error`), not the run.
  * gzip files cannot be read by position: they are decompressed into memory first.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { closeSync, readSync } from 'node:fs';
 import { XafsError } from '../../errors.js';
 import { parseColumnText } from '../../io/ascii.js';
 import { spectrumFrom } from '../../io/read.js';
 import { isXdiText, readXdi } from '../../io/xdi.js';
-import { POW10, decodeText, fastDecimalBytes, fixVarname, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
+import { POW10, decodeText, fastDecimalBytes, fixVarname, gunzipInput, openInput, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import type { BatchItem } from './inputs.js';
 
@@ -39,19 +38,13 @@ interface ByteSource {
 }
 
 function fileSource(path: string): ByteSource {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    readBytes(path); // throws the reader's ENOENT / EACCES message
-    throw new XafsError('ENOENT', `cannot open ${path}`);
-  }
-  const size = fstatSync(fd).size;
+  // the shared input opener: a regular file only, at most the maxSeriesBytes cap (docs/input-limits.md)
+  const { fd, size } = openInput(path, 'maxSeriesBytes');
   const head = Buffer.alloc(2);
   readSync(fd, head, 0, 2, 0);
   if (head[0] === 0x1f && head[1] === 0x8b) {
     closeSync(fd);
-    return memorySource(gunzipSync(readBytes(path)));
+    return memorySource(gunzipInput(readBytes(path), path));
   }
   return {
     size,
