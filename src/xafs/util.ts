@@ -88,7 +88,11 @@ export interface OptionRange {
 /** Validates a numeric option; `name` is the option name used in the message. */
 export function checkFinite(name: string, v: number | undefined | null, opts: OptionRange = {}): void {
   if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new XafsError('EOPTION', `${name} must be a finite number (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    // a number written as a string ("3" in a recipe) is named as such, not shown as if it were 3
+    const got = typeof v === 'string' ? `the string '${v}'${Number.isFinite(Number(v)) && String(v).trim() !== '' ? '; write the number without quotes' : ''}` : typeof v === 'number' ? String(v) : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
+    throw new XafsError('EOPTION', `${name} must be a finite number (got ${got})`);
+  }
   if (opts.integer && !Number.isInteger(v)) throw new XafsError('EOPTION', `${name} must be a whole number (got ${v})`);
   const out = (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max) || (opts.above !== undefined && !(v > opts.above));
   if (!out) return;

@@ -220,3 +220,16 @@ describe('physically impossible values are refused, a stray end energy is left o
     expect(ft.chirMag.every((v) => Number.isFinite(v))).toBe(true);
   });
 });
+
+describe('messages about option values say what was given', () => {
+  test('a number given as a string is named as a string, other types by their type', () => {
+    const s = readSpectrum(fixture('spectra/cu_metal_rt.xdi'), { mu: 'mutrans' });
+    const bad = (v: unknown) => catchXafs(() => autobk(s, { rbkg: v as number }), 'EOPTION').message;
+    expect(bad('3')).toBe("autobk rbkg must be a finite number (got the string '3'; write the number without quotes)");
+    expect(bad('three')).toBe("autobk rbkg must be a finite number (got the string 'three')");
+    expect(bad([1])).toBe('autobk rbkg must be a finite number (got a list)');
+    expect(bad({})).toBe('autobk rbkg must be a finite number (got an object)');
+    expect(bad(true)).toBe('autobk rbkg must be a finite number (got a boolean)');
+    expect(bad(Infinity)).toBe('autobk rbkg must be a finite number (got Infinity)');
+  });
+});
