@@ -6,7 +6,7 @@
  */
 import { XafsError } from '../errors.js';
 import type { Column, ColumnFile } from '../types.js';
-import { beamlineLabels } from './beamlines.js';
+import { beamlineLabels, genericLabels } from './beamlines.js';
 import { fixVarname, isBlank, notNumberNote, shownWord, parseRowInto, pySplit, pyStrip, rowValue, RowSink, sourceText, splitRow, type TextSource } from './text.js';
 
 /** Larch read_ascii COMMENTCHARS: one of these leading a header line is dropped before `key: value`. */
@@ -329,6 +329,15 @@ function finalLabels(raw: string[] | null, ncol: number): string[] {
     taken.add(name);
   }
   return labels;
+}
+
+/**
+ * The labels the generic rule gives `ncol` columns under these header lines (stripped, non-empty):
+ * Larch's generic label line, then set_array_labels. Linear in the number of columns; the
+ * streaming series reader (src/series/batch/columns.ts) names its columns with it.
+ */
+export function genericColumnLabels(header: string[], ncol: number): string[] {
+  return finalLabels(genericLabels(header, ncol), ncol);
 }
 
 /**

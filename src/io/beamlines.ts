@@ -51,7 +51,7 @@ function cleanLabelLine(line: string): string {
 }
 
 /** Larch generic rule: the last header line, minus `#L`, `#C`, `#`, `C` (checked in that order). */
-function genericLabels(header: string[], ncolumns: number): string[] | null {
+export function genericLabels(header: string[], ncolumns: number): string[] | null {
   let last = '# ';
   if (header.length > 1) last = pyStrip(header[header.length - 1]!);
   else if (header.length === 1) {

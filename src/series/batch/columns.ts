@@ -18,10 +18,10 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { XafsError } from '../../errors.js';
-import { parseColumnText } from '../../io/ascii.js';
+import { genericColumnLabels, parseColumnText } from '../../io/ascii.js';
 import { spectrumFrom } from '../../io/read.js';
 import { isXdiText, readXdi } from '../../io/xdi.js';
-import { POW10, decodeText, fastDecimalBytes, fixVarname, gunzipInput, openInput, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
+import { POW10, decodeText, fastDecimalBytes, gunzipInput, openInput, parseRow, pyStrip, readBytes, rowValue } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import type { BatchItem } from './inputs.js';
 
@@ -83,48 +83,12 @@ function startsNumber(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x6e || c === 0x4e || c === 0x69 || c === 0x49;
 }
 
-/** Larch read_ascii reserved names (src/io/ascii.ts RESERVED). */
-const RESERVED = new Set(['data', 'array_labels', 'filename', 'attrs', 'header', 'footer']);
-
 /**
- * The labels the standard reader gives a generic header (src/io/beamlines.ts genericLabels and
- * setLabels, then src/io/ascii.ts finalLabels), in linear time: those check repeats with
- * `includes` over the labels so far, which takes minutes for 10^5 columns. Same rules, with sets.
+ * The labels the standard reader gives a generic header (src/io/ascii.ts genericColumnLabels,
+ * linear in the number of columns).
  */
 export function genericLabelsLinear(header: string[], ncol: number): string[] {
-  const stripped = header.map((h) => pyStrip(h)).filter((h) => h.length > 0);
-  let last = '# ';
-  if (stripped.length > 1) last = stripped[stripped.length - 1]!;
-  for (const prefix of ['#L', '#C', '#', 'C']) if (last.startsWith(prefix)) last = last.slice(prefix.length);
-  for (const bad of '\t,#@%&"\'') last = last.split(bad).join(' ');
-  const words = stripped.length < 2 ? last.split(' ') : pySplit(last);
-  const raw = words.map((w, i) => {
-    const word = pyStrip(w).toLowerCase();
-    return word.length > 0 ? fixVarname(word) : `col${i + 1}`;
-  });
-  const seen = new Set<string>();
-  for (let i = 0; i < raw.length; i++) {
-    if (seen.has(raw[i]!)) raw[i] = `${raw[i]}_col${i + 1}`;
-    seen.add(raw[i]!);
-  }
-  // finalLabels
-  const col = (i: number): string => `col${i + 1}`;
-  const tlabels = raw.slice(0, ncol).map((l, i) => (l === '' ? col(i) : l));
-  for (let i = tlabels.length; i < ncol; i++) tlabels.push(col(i));
-  const extras = 'abcdefghijklmnopqrstuvwxyz';
-  const labels: string[] = [];
-  const used = new Set<string>();
-  for (let i = 0; i < ncol; i++) {
-    let name = tlabels[i]!;
-    if (RESERVED.has(name) || used.has(name)) {
-      name = `${name}_a`;
-      for (let j = 1; used.has(name) && j < extras.length; j++) name = `${tlabels[i]}_${extras[j]}`;
-    }
-    if (used.has(name)) name = col(i);
-    labels.push(name);
-    used.add(name);
-  }
-  return labels;
+  return genericColumnLabels(header.map((h) => pyStrip(h)).filter((h) => h.length > 0), ncol);
 }
 
 /**

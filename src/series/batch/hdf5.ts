@@ -11,7 +11,7 @@
  * whatever the number of spectra. Every spectrum passes the standard checks (spectrumFrom:
  * keV → eV, sorting, non-finite values), a failure making an item with `error`.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import * as h5 from 'h5wasm/node';
 import { XafsError } from '../../errors.js';
