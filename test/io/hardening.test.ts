@@ -233,3 +233,37 @@ describe('messages about option values say what was given', () => {
     expect(bad(Infinity)).toBe('autobk rbkg must be a finite number (got Infinity)');
   });
 });
+
+describe('the batch series reader uses the same opener and number rules (minimal change in src/series/batch/columns.ts)', () => {
+  const series = (edit?: (rows: string[][]) => void): string => {
+    const rows = Array.from({ length: 40 }, (_, i) => [String(8000 + 5 * i), ...[0, 1, 2].map((s) => (1 + s / 10 + Math.atan(i - 20)).toFixed(5))]);
+    edit?.(rows);
+    return `# series\n# energy t0 t1 t2\n${rows.map((r) => r.join(' ')).join('\n')}\n`;
+  };
+  const items = async (dir: string, file: string) => {
+    const { openInputs } = await import('../../src/series/batch/inputs.js');
+    const plan = await openInputs({ columns: file }, dir);
+    const out: { error?: string; mu?: Float64Array }[] = [];
+    for await (const it of plan.items(0, 3)) out.push(it);
+    await plan.close();
+    return out;
+  };
+
+  test('a date in a μ cell spoils only that spectrum, naming line and column (it was a timestamp)', async () => {
+    const { dir, write } = tempFiles();
+    write('s.dat', series((r) => (r[10]![2] = '2019-01-01')));
+    const got = await items(dir, 's.dat');
+    expect(got.map((i) => i.error)).toEqual([undefined, "s.dat line 13, column 3 ('t1'): '2019-01-01' is not a number; fix that cell (the other spectra are read)", undefined]);
+    expect(got[0]!.mu).toHaveLength(40);
+  });
+
+  test('a FIFO and a file above the series cap are refused', { timeout: 20_000 }, async () => {
+    const { dir, write } = tempFiles();
+    execFileSync('mkfifo', [join(dir, 'pipe.dat')]);
+    const { openInputs } = await import('../../src/series/batch/inputs.js');
+    await expect(openInputs({ columns: 'pipe.dat' }, dir)).rejects.toThrow('is a named pipe (FIFO), not a regular file');
+    write('s.dat', series());
+    setInputLimits({ maxSeriesBytes: 100 });
+    await expect(openInputs({ columns: 's.dat' }, dir)).rejects.toThrow('above the input limit of 0 MB; set XAFS_MAX_SERIES_MB (megabytes) or call setInputLimits({ maxSeriesBytes }) to allow more');
+  });
+});

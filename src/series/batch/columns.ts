@@ -21,7 +21,7 @@ import { XafsError } from '../../errors.js';
 import { genericColumnLabels, parseColumnText } from '../../io/ascii.js';
 import { spectrumFrom } from '../../io/read.js';
 import { isXdiText, readXdi } from '../../io/xdi.js';
-import { POW10, decodeText, fastDecimalBytes, gunzipInput, openInput, parseRow, pyStrip, readBytes, rowValue } from '../../io/text.js';
+import { POW10, decodeText, fastDecimalBytes, gunzipInput, openInput, parseRow, pyStrip, pyFloat, readBytes } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import type { BatchItem } from './inputs.js';
 
@@ -359,7 +359,7 @@ function openSource(src: ByteSource, name: string, blockOption: number | undefin
       let v = fastDecimalBytes(u8, a, i);
       if (Number.isNaN(v)) {
         const token = buf.toString('latin1', a, i);
-        const w = rowValue(token);
+        const w = pyFloat(token); // only numbers: a date in a μ column is not a value (docs/input-limits.md)
         if (w === null) {
           v = NaN;
           if (errors && errors[j] === undefined) {
