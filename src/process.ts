@@ -1,7 +1,7 @@
 import { ETOK, KSTEP, KTOE, MIN_STEP_FRACTION, NFFT } from './constants.js';
 import { XafsError } from './errors.js';
 import type { Spectrum } from './types.js';
-import { ENERGY_MAX, ENERGY_MIN } from './io/read.js';
+import { ENERGY_MAX, ENERGY_MIN, strayEnds } from './io/read.js';
 import { K_LIMIT } from './xafs/util.js';
 import { preEdge, type PreEdgeOptions, type PreEdgeResult } from './xafs/preEdge.js';
 import { autobk, type AutobkOptions, type AutobkResult } from './xafs/autobk.js';
@@ -63,6 +63,7 @@ function chain(spectrum: Spectrum, options: ProcessOptions): ProcessResult {
   checkOutputOptions(options);
   const n = energy.length;
   checkEnergyValues(energy);
+  checkStrays(energy);
   checkEnergySpread(energy);
   const preOpts = options.preEdge ?? {};
   if (preOpts.e0 !== undefined && n >= 3 && (preOpts.e0 < energy[1]! || preOpts.e0 > energy[n - 2]!)) {
@@ -175,6 +176,23 @@ function checkEnergyValues(energy: Float64Array): void {
       throw new XafsError('ERANGE', `energy point ${i + 1} is ${e} eV, outside ${ENERGY_MIN} eV – 1 MeV where X-ray absorption edges lie; give energies in eV`);
     }
   }
+}
+
+/**
+ * Points far beyond the rest of the scan (the readers leave them out with a warning naming the
+ * line; arrays given through the API are refused): one stray energy would stretch the
+ * background's k grid and make the work unbounded.
+ */
+function checkStrays(energy: Float64Array): void {
+  const strays = strayEnds(energy);
+  if (!strays) return;
+  const [lo, hi] = strays.keep;
+  const k = lo > 0 ? 0 : hi;
+  throw new XafsError(
+    'ERANGE',
+    `energy point ${k + 1} (${energy[k]} eV) lies more than ${+strays.gap.toPrecision(3)} eV away from the rest of the scan ` +
+      `(${energy[lo]}–${energy[hi - 1]} eV, steps of about ${+strays.step.toPrecision(3)} eV): leave it out or fix it (readSpectrum leaves such points out with a warning)`,
+  );
 }
 
 /** Output-grid options that the transforms cannot honour (they would fail inside the WASM core). */

@@ -183,7 +183,7 @@ const MAX_STRAYS = 3;
  * (a last energy of 100000 eV in a Cu K scan) would stretch the k grid of the background and
  * transforms without bound. Returns the range kept [lo, hi), or null when nothing is cut.
  */
-function strayEnds(energy: Float64Array): { keep: [number, number]; gap: number; step: number } | null {
+export function strayEnds(energy: Float64Array): { keep: [number, number]; gap: number; step: number } | null {
   const n = energy.length;
   if (n < 2 * MAX_STRAYS + MIN_POINTS) return null;
   const steps = new Float64Array(n - 1);

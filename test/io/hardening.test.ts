@@ -181,12 +181,25 @@ describe('physically impossible values are refused, a stray end energy is left o
     }
   });
 
-  test('data reaching beyond k = 50 Å⁻¹ without an autobk kmax: refused (the k grid grew with the last energy)', () => {
+  test('a stray end energy given through the API is refused naming the point (it ran 35 s into a misleading NaN)', () => {
     const s = readSpectrum(fixture('spectra/cu_metal_rt.xdi'), MU);
     const energy = Float64Array.from(s.energy);
-    energy[energy.length - 1] = 20000; // not cut here: the API takes the arrays as given
-    const err = catchXafs(() => processSpectrum({ ...s, energy }), 'ERANGE');
-    expect(err.message).toMatch(/the scan reaches k = 53\.\d Å⁻¹ above e0 = [\d.]+ eV \(last energy 20000 eV\), beyond the 50 Å⁻¹ where EXAFS data end: check the last energies \(a stray point\?\) or give autobk kmax \(at most 50 Å⁻¹\)$/);
+    energy[energy.length - 1] = 18000;
+    expect(catchXafs(() => processSpectrum({ ...s, energy }), 'ERANGE').message).toMatch(
+      new RegExp(`^${s.source}: energy point ${energy.length} \\(18000 eV\\) lies more than 1000 eV away from the rest of the scan \\(8779–10139\\.21 eV, steps of about [\\d.]+ eV\\): leave it out or fix it`),
+    );
+  });
+
+  test('an evenly spaced scan reaching beyond k = 50 Å⁻¹ without an autobk kmax: refused (the k grid grows with the last energy)', () => {
+    // the Cu scan continued every 10 eV to 19790 eV (no stray: every step is small)
+    const s = readSpectrum(fixture('spectra/cu_metal_rt.xdi'), MU);
+    const n = s.energy.length;
+    const last = s.energy[n - 1]!;
+    const extra = Math.floor((19790 - last) / 10);
+    const energy = Float64Array.from({ length: n + extra }, (_, i) => (i < n ? s.energy[i]! : 19790 - 10 * (n + extra - 1 - i)));
+    const mu = Float64Array.from({ length: n + extra }, (_, i) => (i < n ? s.mu[i]! : s.mu[n - 1]!));
+    const err = catchXafs(() => processSpectrum({ energy, mu, source: 'mem' }), 'ERANGE');
+    expect(err.message).toMatch(/^mem: the scan reaches k = 53\.\d Å⁻¹ above e0 = [\d.]+ eV \(last energy 19790 eV\), beyond the 50 Å⁻¹ where EXAFS data end: check the last energies \(a stray point\?\) or give autobk kmax \(at most 50 Å⁻¹\)$/);
   });
 
   test('absurd transform and background options: EOPTION naming the API option and its range', () => {
