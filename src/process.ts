@@ -1,6 +1,8 @@
 import { ETOK, KSTEP, KTOE, MIN_STEP_FRACTION, NFFT } from './constants.js';
 import { XafsError } from './errors.js';
 import type { Spectrum } from './types.js';
+import { ENERGY_MAX, ENERGY_MIN, strayEnds } from './io/read.js';
+import { K_LIMIT } from './xafs/util.js';
 import { preEdge, type PreEdgeOptions, type PreEdgeResult } from './xafs/preEdge.js';
 import { autobk, type AutobkOptions, type AutobkResult } from './xafs/autobk.js';
 import { xftf, type XftfOptions, type XftfResult } from './xafs/xftf.js';
@@ -60,6 +62,8 @@ function chain(spectrum: Spectrum, options: ProcessOptions): ProcessResult {
   const { energy, mu } = spectrum;
   checkOutputOptions(options);
   const n = energy.length;
+  checkEnergyValues(energy);
+  checkStrays(energy);
   checkEnergySpread(energy);
   const preOpts = options.preEdge ?? {};
   if (preOpts.e0 !== undefined && n >= 3 && (preOpts.e0 < energy[1]! || preOpts.e0 > energy[n - 2]!)) {
@@ -79,6 +83,14 @@ function chain(spectrum: Spectrum, options: ProcessOptions): ProcessResult {
   const bkgOpts = options.autobk ?? {};
   const emax = energy[n - 1]!;
   const kData = emax > pre.e0 ? Math.sqrt(ETOK * (emax - pre.e0)) : 0;
+  if (kData > K_LIMIT && bkgOpts.kmax === undefined) {
+    // the background's k grid runs to the last point: bounded by the data's physics, not their last value
+    throw new XafsError(
+      'ERANGE',
+      `the scan reaches k = ${kData.toFixed(1)} Å⁻¹ above e0 = ${pre.e0} eV (last energy ${emax} eV), beyond the ${K_LIMIT} Å⁻¹ where EXAFS data end: ` +
+        `check the last energies (a stray point?) or give autobk kmax (at most ${K_LIMIT} Å⁻¹)`,
+    );
+  }
   if (bkgOpts.kmin !== undefined || bkgOpts.kmax !== undefined) {
     const lo = bkgOpts.kmin ?? 0;
     const hi = Math.min(bkgOpts.kmax ?? kData, kData);
@@ -154,6 +166,33 @@ function checkEnergySpread(energy: Float64Array): void {
         `the energy column hardly changes; check which column holds the energy and pass --energy EXPR`,
     );
   }
+}
+
+/** Energies from the API (the readers name the line): finite and between 10 eV and 1 MeV. */
+function checkEnergyValues(energy: Float64Array): void {
+  for (let i = 0; i < energy.length; i++) {
+    const e = energy[i]!;
+    if (!(e >= ENERGY_MIN && e <= ENERGY_MAX)) {
+      throw new XafsError('ERANGE', `energy point ${i + 1} is ${e} eV, outside ${ENERGY_MIN} eV – 1 MeV where X-ray absorption edges lie; give energies in eV`);
+    }
+  }
+}
+
+/**
+ * Points far beyond the rest of the scan (the readers leave them out with a warning naming the
+ * line; arrays given through the API are refused): one stray energy would stretch the
+ * background's k grid and make the work unbounded.
+ */
+function checkStrays(energy: Float64Array): void {
+  const strays = strayEnds(energy);
+  if (!strays) return;
+  const [lo, hi] = strays.keep;
+  const k = lo > 0 ? 0 : hi;
+  throw new XafsError(
+    'ERANGE',
+    `energy point ${k + 1} (${energy[k]} eV) lies more than ${+strays.gap.toPrecision(3)} eV away from the rest of the scan ` +
+      `(${energy[lo]}–${energy[hi - 1]} eV, steps of about ${+strays.step.toPrecision(3)} eV): leave it out or fix it (readSpectrum leaves such points out with a warning)`,
+  );
 }
 
 /** Output-grid options that the transforms cannot honour (they would fail inside the WASM core). */

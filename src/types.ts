@@ -34,6 +34,8 @@ export interface ColumnFile {
   monoDspace?: number;
   /** XDI version from the first line (`1.0`, `1.1`) for XDI files. */
   xdiVersion?: string;
+  /** What the reader adjusted (rows of another width dropped, with their lines). */
+  warnings?: string[];
 }
 
 /** One XAFS group as stored in an Athena project. */

@@ -33,6 +33,7 @@ describe('the public API', () => {
       'readFile',
       'readSpectrum',
       'readXdi',
+      'setInputLimits',
       'spectrumFrom',
       'wavelet',
       'waveletMaxima',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { PRE_EDGE, Q } from '../schema/quantities.js';
 import { numberRule } from '../schema/validate.js';
+import { escapeControls } from '../io/text.js';
 import { registerXanesCommands } from './xanesCommands.js';
 
 /** Everything a command writes goes through here, so tests can capture it in-process. */
@@ -235,7 +236,9 @@ Examples:
 }
 
 /** Runs the program on argv (without node and script); returns the exit status. */
-export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function run(argv: string[], rawIo: Io = defaultIo): Promise<number> {
+  // everything printed shows control characters from file content or names escaped
+  const io: Io = { out: (s) => rawIo.out(escapeControls(s)), err: (s) => rawIo.err(escapeControls(s)) };
   const program = createProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

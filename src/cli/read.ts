@@ -5,6 +5,7 @@ import { toJson } from './format.js';
 
 export function readCommand(file: string, o: { json?: boolean }, io: Io): void {
   const data = readFile(file) as unknown as Record<string, unknown> & { format: string };
+  for (const w of (data.warnings as string[] | undefined) ?? []) io.err(`xafs: warning: ${w}\n`);
   if (o.json) {
     // rowLines (the file line of each data row) serves error messages, not scripts
     const { rowLines: _rowLines, ...rest } = data;

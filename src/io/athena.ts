@@ -31,22 +31,32 @@
  *   choice in place, so a lookup by label finds the group Larch gives, and add the records it
  *   drops after them, with a warning naming their record ids (pick them by id).
  */
-import { gunzipSync } from 'node:zlib';
 import { XafsError } from '../errors.js';
 import type { AthenaGroup, AthenaProject } from '../types.js';
-import { decodeBytes, fixVarname, pyFloat, readBytes } from './text.js';
+import { decodeBytes, fixVarname, gunzipInput, isGzip, pyFloat, readBytes } from './text.js';
 
 type PerlValue = string | number | null | PerlValue[] | { [key: string]: PerlValue };
 
 const MAGIC = 'Athena project file -- ';
 
+/**
+ * The character of a Perl `\x{hhhh}` escape. Perl allows code points past Unicode's last
+ * (U+10FFFF), which no string can hold: they become U+FFFD, the replacement character.
+ */
+function perlChar(hex: string): string {
+  const cp = Number.parseInt(hex, 16);
+  return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+}
+
 /** Decompressed text of a project file, or null when the bytes are not an Athena project. */
-export function athenaText(bytes: Uint8Array): string | null {
+export function athenaText(bytes: Uint8Array, path = 'the project'): string | null {
   let data = bytes;
-  if (bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (isGzip(bytes)) {
     try {
-      data = gunzipSync(bytes);
-    } catch {
+      data = gunzipInput(bytes, path);
+    } catch (err) {
+      // past the inflate cap: say so; a damaged stream is just not a project
+      if (err instanceof XafsError && err.message.includes('input limit')) throw err;
       return null;
     }
   }
@@ -132,7 +142,7 @@ class PerlReader {
       }
       const hex = ch === '\\' ? /^\\x\{([0-9A-Fa-f]{1,6})\}/.exec(t.slice(i, i + 10)) : null;
       if (hex) {
-        out += String.fromCodePoint(Number.parseInt(hex[1]!, 16));
+        out += perlChar(hex[1]!);
         i += hex[0].length;
         continue;
       }
@@ -157,7 +167,7 @@ class PerlReader {
         const next = t[i + 1] ?? '';
         const hex = /^x(?:\{([0-9A-Fa-f]{1,6})\}|([0-9A-Fa-f]{1,2}))/.exec(t.slice(i + 1, i + 12));
         if (hex) {
-          out += String.fromCodePoint(Number.parseInt(hex[1] ?? hex[2]!, 16));
+          out += perlChar(hex[1] ?? hex[2]!);
           i += 1 + hex[0].length;
         } else {
           out += simple[next] ?? next;
@@ -439,7 +449,7 @@ function parsePerlProject(text: string, path: string): AthenaProject {
 export function readAthena(input: string | { data: Uint8Array | string; path: string }): AthenaProject {
   const path = typeof input === 'string' ? input : input.path;
   const raw = typeof input === 'string' ? readBytes(input) : input.data;
-  const text = typeof raw === 'string' ? (raw.slice(0, 500).includes(MAGIC) ? raw : null) : athenaText(raw);
+  const text = typeof raw === 'string' ? (raw.slice(0, 500).includes(MAGIC) ? raw : null) : athenaText(raw, path);
   if (text === null) {
     throw new XafsError(
       'EFORMAT',

@@ -29,26 +29,44 @@ function setLabels(words: string[], ncolumns?: number): string[] {
     const word = pyStrip(w).toLowerCase();
     return word.length > 0 ? fixVarname(word) : `col${i + 1}`;
   });
+  // a Set of the labels so far (renamed ones included): linear in the number of columns
+  const seen = new Set<string>();
   for (let i = 0; i < labels.length; i++) {
-    if (labels.slice(0, i).includes(labels[i]!)) labels[i] = `${labels[i]}_col${i + 1}`;
+    if (seen.has(labels[i]!)) labels[i] = `${labels[i]}_col${i + 1}`;
+    seen.add(labels[i]!);
   }
   if (ncolumns !== undefined) for (let i = labels.length; i < ncolumns; i++) labels.push(`col${i + 1}`);
   return labels;
 }
 
-/** Larch generic rule: the last header line, minus `#L`, `#C`, `#`, `C` (checked in that order). */
-function genericLabels(header: string[]): string[] | null {
-  let last = '# ';
-  if (header.length > 1) last = pyStrip(header[header.length - 1]!);
+/** The label line as Larch's generic rule cleans it: `#L`, `#C`, `#`, `C` dropped (in that order), separators to spaces. */
+function cleanLabelLine(line: string): string {
+  let last = line;
   for (const prefix of ['#L', '#C', '#', 'C']) {
     // Larch quirk kept: '#Column ...' loses '#' and then 'C' ('olumn').
     if (last.startsWith(prefix)) last = last.slice(prefix.length);
   }
   for (const bad of '\t,#@%&"\'') last = last.split(bad).join(' ');
+  return last;
+}
+
+/** Larch generic rule: the last header line, minus `#L`, `#C`, `#`, `C` (checked in that order). */
+export function genericLabels(header: string[], ncolumns: number): string[] | null {
+  let last = '# ';
+  if (header.length > 1) last = pyStrip(header[header.length - 1]!);
+  else if (header.length === 1) {
+    // Departure: Larch 0.9.58 ignores a lone header line (col1, col2, ...); we take `# energy mu`
+    // as the labels when it has one word per column and none of them is a number
+    const words = pySplit(cleanLabelLine(pyStrip(header[0]!)));
+    if (words.length === ncolumns && words.every((w) => pyFloat(w) === null)) return setLabels(words);
+  }
+  last = cleanLabelLine(last);
+
   // Larch 0.9.58: with fewer than two header lines the header is ignored (split(" ") on
-  // "# " gives empty words, i.e. col1, col2); a lone "# energy mu" line does not name columns.
-  if (header.length < 2) return setLabels(last.split(' '));
-  return setLabels(pySplit(last));
+  // "# " gives empty words, i.e. col1, col2); a lone line that does not fit the columns neither.
+  // only the first ncolumns words can become labels (a label depends only on those before it)
+  if (header.length < 2) return setLabels(last.split(' ', ncolumns));
+  return setLabels(pySplit(last).slice(0, ncolumns));
 }
 
 /** GSE EpicsScan (APS 13-ID/13-BM): XDI-style `Column.N: name units || PV`, or the old `; P1 = {Energy} --> PV`. */
@@ -284,6 +302,6 @@ export function beamlineLabels(header: string[], ncolumns: number): BeamlineLabe
       }
     }
   }
-  out.labels = genericLabels(header);
+  out.labels = genericLabels(header, ncolumns);
   return out;
 }

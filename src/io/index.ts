@@ -5,4 +5,5 @@ export { readAthena } from './athena.js';
 export { readFeffDat } from './feffdat.js';
 export { parseExpression, evaluateExpression, expressionColumns, type ExprNode, type ExprFunction, type EvaluateOptions } from './expr.js';
 export { readFile, readColumns, readSpectrum, spectrumFrom, type ReadSpectrumOptions, type XafsFile } from './read.js';
-export type { TextSource } from './text.js';
+export type { TextSource, InputLimits } from './text.js';
+export { setInputLimits } from './text.js';

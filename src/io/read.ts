@@ -10,7 +10,7 @@ import { parseColumnText } from './ascii.js';
 import { athenaText, larchGroupName, readAthena } from './athena.js';
 import { evaluateExpression } from './expr.js';
 import { isFeffDatText, readFeffDat } from './feffdat.js';
-import { decodeText, readPlainBytes } from './text.js';
+import { decodeText, readPlainBytes, utf16Order } from './text.js';
 import { angleToEnergy, isXdiText, readXdi, xdiEnergy } from './xdi.js';
 
 export type XafsFile = ColumnFile | AthenaProject | FeffDat;
@@ -25,7 +25,7 @@ export function readFile(path: string): XafsFile {
   if (bytes.length === 0) {
     throw new XafsError('EFORMAT', `${path} is empty; expected a column file, an XDI file, an Athena project or a feff.dat`);
   }
-  const athena = athenaText(bytes);
+  const athena = athenaText(bytes, path);
   if (athena !== null) return readAthena({ data: athena, path });
   if (extname(path).toLowerCase() === '.prj') {
     throw new XafsError('EFORMAT', `${path} has the .prj extension but is not an Athena project (no 'Athena project file --' header); re-save it from Athena`);
@@ -33,7 +33,7 @@ export function readFile(path: string): XafsFile {
   if (bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) {
     throw new XafsError('EFORMAT', `${path} is an HDF5 file; xafs reads HDF5 only through a batch recipe ({"hdf5": {"file", "energy", "mu"}})`);
   }
-  if (bytes.subarray(0, 4096).includes(0)) {
+  if (utf16Order(bytes) === null && bytes.subarray(0, 4096).includes(0)) {
     throw new XafsError('EFORMAT', `${path} is a binary file, not text; export the scan as a text column file, XDI or Athena project`);
   }
   const text = decodeText(bytes);
@@ -171,6 +171,32 @@ const MIN_POINTS = 10;
 /** Larch remove_dups: steps below 1e-7 eV count as repeated energies. */
 const DUP_TINY = 1e-7;
 
+/** Energies (eV) a spectrum may hold: from below the lightest K edges (Li 55 eV) to beyond any hard X-ray edge. */
+export const ENERGY_MIN = 10;
+export const ENERGY_MAX = 1e6;
+/** At most this many points at either end of a scan are left out as strays. */
+const MAX_STRAYS = 3;
+
+/**
+ * Points at either end of a sorted scan separated from the rest by a gap of more than
+ * max(1000 eV, 100 × the median step): at most MAX_STRAYS of them at each end. Such a point
+ * (a last energy of 100000 eV in a Cu K scan) would stretch the k grid of the background and
+ * transforms without bound. Returns the range kept [lo, hi), or null when nothing is cut.
+ */
+export function strayEnds(energy: Float64Array): { keep: [number, number]; gap: number; step: number } | null {
+  const n = energy.length;
+  if (n < 2 * MAX_STRAYS + MIN_POINTS) return null;
+  const steps = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) steps[i - 1] = energy[i]! - energy[i - 1]!;
+  const step = Float64Array.from(steps).sort()[(n - 1) >> 1]!;
+  const gap = Math.max(1000, 100 * step);
+  let lo = 0;
+  let hi = n;
+  for (let j = 1; j <= MAX_STRAYS; j++) if (steps[n - 1 - j]! > gap) hi = n - j;
+  for (let j = 1; j <= MAX_STRAYS; j++) if (steps[j - 1]! > gap) lo = j;
+  return lo === 0 && hi === n ? null : { keep: [lo, hi], gap, step };
+}
+
 /** Read a file and return the spectrum in it (see `spectrumFrom`). */
 export function readSpectrum(path: string, opts: ReadSpectrumOptions = {}): Spectrum {
   return spectrumFrom(readFile(path), opts);
@@ -237,6 +263,7 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     }
     source = file.path;
     columns = file.columns;
+    warnings.push(...(file.warnings ?? []));
     const lines = file.rowLines;
     at = (i) => (lines ? `line ${lines[i]}` : `row ${i + 1}`);
     metadata = { ...file.metadata };
@@ -352,6 +379,18 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     }
   }
 
+  // energies no X-ray absorption edge lies at (1e308, a time stamp): refused with the line
+  for (let i = 0; i < n; i++) {
+    const e = energy[i]!;
+    if (!(e >= ENERGY_MIN && e <= ENERGY_MAX)) {
+      throw new XafsError(
+        'ERANGE',
+        `${source} ${at(i)}: energy ${e} eV (from ${energyName}) is outside ${ENERGY_MIN} eV – 1 MeV, where X-ray absorption edges lie; ` +
+          `fix or delete that line, or build the energy in eV with --energy EXPR`,
+      );
+    }
+  }
+
   // Non-monotonic scans: a stable sort by energy, or refusal when sorting is off
   let order: number[] | null = null;
   for (let i = 1; i < n; i++) {
@@ -371,12 +410,29 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     mu = Float64Array.from(idx, (k) => mu[k]!);
   }
 
+  // a few points far beyond the rest of the scan (a stray last energy): left out with a warning
+  const strays = strayEnds(energy);
+  if (strays) {
+    const [lo, hi] = strays.keep;
+    const idx = (k: number): number => (order ? order[k]! : k);
+    const gone = [...Array.from({ length: lo }, (_, k) => k), ...Array.from({ length: n - hi }, (_, k) => hi + k)];
+    warnings.push(
+      `${source}: ${gone.map((k) => `${at(idx(k))} (${energy[k]} eV)`).join(', ')}: ` +
+        `more than ${+strays.gap.toPrecision(3)} eV away from the rest of the scan (${energy[lo]}–${energy[hi - 1]} eV, steps of about ${+strays.step.toPrecision(3)} eV); ` +
+        `left out; delete ${gone.length === 1 ? 'that line' : 'those lines'} to silence this`,
+    );
+    energy = energy.slice(lo, hi);
+    mu = mu.slice(lo, hi);
+    if (order) order = order.slice(lo, hi);
+  }
+  const m = energy.length;
+
   // Repeated energies are only reported here: pre_edge and autobk separate them with Larch's
   // remove_dups (a step below 1e-7 eV pushed up to max(1e-7, 1e-6·|step|)) exactly as Larch does;
   // doing it here too would move such points twice.
   let repeated = 0;
   let firstDup = -1;
-  for (let i = 1; i < n; i++) {
+  for (let i = 1; i < m; i++) {
     if (energy[i]! - energy[i - 1]! < DUP_TINY) {
       if (firstDup < 0) firstDup = order ? order[i]! : i;
       repeated++;

@@ -4,7 +4,7 @@
  * labels, header keys and "is this a number" decisions must come out the same as in Larch.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { XafsError } from '../errors.js';
 
@@ -89,14 +89,21 @@ export function pyFloat(token: string): number | null {
  * `_`, an empty string becomes `_unlabeled_`, a leading character that is not a letter or `_`
  * gets a `_` prefix, and trailing underscores are stripped.
  */
-const BAD_VARCHARS = new Set(';~,`!%$@$&^?*#:"/|\'\\\t\r\n (){}[]<>=+-.');
+const BAD_VARCHARS_RE = /[;~,`!%$@&^?*#:"/|'\\\t\r\n (){}[\]<>=+\-.]/g;
 
 export function fixVarname(s: string): string {
-  let t = '';
-  for (const ch of s) t += BAD_VARCHARS.has(ch) ? '_' : ch;
+  let t = s.replace(BAD_VARCHARS_RE, '_');
   if (t.length < 1) t = '_unlabeled_';
   if (!/^[A-Za-z_]/.test(t)) t = '_' + t;
-  return t.replace(/_+$/, '');
+  // trailing underscores off by a scan from the end (the regex /_+$/ is quadratic on long runs of '_')
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 0x5f) end--;
+  return end === t.length ? t : t.slice(0, end);
+}
+
+/** A word of the input quoted in a message: cut after 60 characters (a line may be megabytes long). */
+export function shownWord(word: string): string {
+  return word.length > 60 ? `${word.slice(0, 60)}…` : word;
 }
 
 /**
@@ -128,6 +135,9 @@ const WEEKDAYS: Record<string, number> = {
   sun: 0, sunday: 0, mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3,
   thu: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6,
 };
+
+/** Longer than any date or time dateutil form we read ('2019-07-09T11:02:47.123456+01:00' is 32). */
+const MAX_DATE_LENGTH = 64;
 
 function localStamp(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
@@ -226,7 +236,7 @@ function resolveYmd(f: YmdField[]): [number | undefined, number | undefined, num
   return [c, a, b];
 }
 
-function dateFields(word: string): number | null {
+function dateFields(word: string): { value: number; complete: boolean } | null {
   const fields = splitDateFields(word);
   if (!fields || (fields.length === 1 && !fields[0]!.month)) return null;
   const [y, mo, d] = resolveYmd(fields);
@@ -235,11 +245,20 @@ function dateFields(word: string): number | null {
   if (y !== undefined && y < 100 && !fields.some((f) => f.year)) year = fullYear(String(y).padStart(2, '0'));
   if (year < 1) return null;
   const month = mo ?? today.getMonth() + 1;
-  return localStamp(year, month, d ?? defaultDay(year, month));
+  const value = localStamp(year, month, d ?? defaultDay(year, month));
+  return value === null ? null : { value, complete: y !== undefined && mo !== undefined && d !== undefined };
 }
 
-/** A token's value as dateutil + time.mktime give it in Larch's read_ascii (see above), or null. */
-export function dateValue(token: string): number | null {
+/**
+ * A token's value as dateutil + time.mktime give it in Larch's read_ascii (see above), or null.
+ * `complete` is false when a field came from the day of the run (a clock time, `12h`, `Monday`,
+ * `3rd`, `7/8`, `Jun`, `2019-07`): such a value changes from one day to the next.
+ */
+export function dateStamp(token: string): { value: number; complete: boolean } | null {
+  const complete = (v: number | null): { value: number; complete: boolean } | null => (v === null ? null : { value: v, complete: true });
+  const partial = (v: number | null): { value: number; complete: boolean } | null => (v === null ? null : { value: v, complete: false });
+  // every date form is short; a long word (a megabyte of '1.1.1...') is not looked at
+  if (token.length > MAX_DATE_LENGTH) return null;
   const t = token.trim();
   const today = new Date();
   const thisYear = today.getFullYear();
@@ -247,17 +266,17 @@ export function dateValue(token: string): number | null {
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(t);
   if (m) {
     const stamp = localStamp(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
-    if (stamp === null || m[7] === undefined) return stamp;
+    if (stamp === null || m[7] === undefined) return complete(stamp);
     // with a zone, timetuple() says tm_isdst = 0, so mktime reads the clock time as standard time
     const y = +m[1]!;
     const std = Math.max(new Date(y, 0, 1).getTimezoneOffset(), new Date(y, 6, 1).getTimezoneOffset());
-    return stamp + (std - new Date(stamp * 1000).getTimezoneOffset()) * 60;
+    return complete(stamp + (std - new Date(stamp * 1000).getTimezoneOffset()) * 60);
   }
   m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})?(\d{2})?$/i.exec(t);
-  if (m) return localStamp(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +(m[5] ?? 0), +(m[6] ?? 0));
+  if (m) return complete(localStamp(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +(m[5] ?? 0), +(m[6] ?? 0)));
   // ordinal day of this month ('1st', '22nd')
   m = /^(\d{1,2})(?:st|nd|rd|th)$/i.exec(t);
-  if (m) return localStamp(thisYear, today.getMonth() + 1, +m[1]!);
+  if (m) return partial(localStamp(thisYear, today.getMonth() + 1, +m[1]!));
   // a time with units today ('12h', '5m', '3s', '1.5h', '14h12'): dateutil's HH h / MM m / SS s
   m = /^(\d+)(?:\.(\d+))?([hms])$/i.exec(t);
   if (m) {
@@ -265,17 +284,17 @@ export function dateValue(token: string): number | null {
     // dateutil works in Decimal: the fraction of an hour gives whole minutes, of a minute seconds
     const frac = m[2] ? Math.floor((60 * Number(m[2])) / 10 ** m[2].length) : 0;
     const unit = m[3]!.toLowerCase();
-    if (unit === 'h') return localStamp(thisYear, today.getMonth() + 1, today.getDate(), whole, frac);
-    if (unit === 'm') return localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, whole, frac);
-    return localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, 0, whole);
+    if (unit === 'h') return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), whole, frac));
+    if (unit === 'm') return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, whole, frac));
+    return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, 0, whole));
   }
   m = /^(\d{1,2})h(\d{1,2})m?$/i.exec(t);
-  if (m) return localStamp(thisYear, today.getMonth() + 1, today.getDate(), +m[1]!, +m[2]!);
+  if (m) return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), +m[1]!, +m[2]!));
   m = /^(\d{1,2})m(\d{1,2})s?$/i.exec(t);
-  if (m) return localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, +m[1]!, +m[2]!);
+  if (m) return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), 0, +m[1]!, +m[2]!));
   // clock time today
   m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?$/.exec(t);
-  if (m) return localStamp(thisYear, today.getMonth() + 1, today.getDate(), +m[1]!, +m[2]!, +(m[3] ?? 0));
+  if (m) return partial(localStamp(thisYear, today.getMonth() + 1, today.getDate(), +m[1]!, +m[2]!, +(m[3] ?? 0)));
   // dates made of up to three numbers and/or a month name, separated by '-', '/' or '.' (or
   // nothing between digits and letters): '2019/07/09', '07-09-2019', '12.5.2019', '7/8',
   // '9-Jul-2019', 'Jan10', 'Jan-2019'; the fields are assigned as dateutil does (resolveYmd)
@@ -286,9 +305,14 @@ export function dateValue(token: string): number | null {
   if (wd !== undefined) {
     const ahead = (wd - today.getDay() + 7) % 7;
     const d = new Date(thisYear, today.getMonth(), today.getDate() + ahead);
-    return d.getTime() / 1000;
+    return partial(d.getTime() / 1000);
   }
   return null;
+}
+
+/** dateStamp's value alone (Larch's reading, complete or not), or null. */
+export function dateValue(token: string): number | null {
+  return dateStamp(token)?.value ?? null;
 }
 
 /**
@@ -479,7 +503,11 @@ export class RowSink {
   /** Drops the values of the row being parsed. */
   discard(): void {
     this.nvalues = this.start;
+    while (this.dates.length > 0 && this.dates[this.dates.length - 3]! >= this.start) this.dates.length -= 3;
   }
+
+  /** The cells read as dates: triples (index in values, start and end of the word in the text). */
+  dates: number[] = [];
 }
 
 /**
@@ -554,10 +582,15 @@ export function parseRowInto(text: string, a: number, b: number, sink: RowSink):
       while (i < b && !isSep(text.charCodeAt(i))) i++;
       v = fastDecimal(text, start, i);
       if (Number.isNaN(v)) {
-        const w = rowValue(text.slice(start, i));
+        const word = text.slice(start, i);
+        let w = pyFloat(word);
         if (w === null) {
-          sink.discard();
-          return -1;
+          w = rowValue(word);
+          if (w === null) {
+            sink.discard();
+            return -1;
+          }
+          sink.dates.push(sink.nvalues, start, i); // a date: where, for parseColumnText's column check
         }
         v = w;
       }
@@ -579,27 +612,145 @@ function isSep(c: number): boolean {
   return c === 0x2c || isPyWs(c);
 }
 
+/**
+ * A cell's value: a Python float, or a complete date (year, month and day written out: a time
+ * column as Larch reads it). Departure: a date or time that takes a field from the day of the
+ * run (`12h`, `Monday`, `3rd`, `14:12`, `7/8`) is not a number here, since Larch's value for it
+ * changes from day to day. Whether a date may stand in a column is the reader's decision
+ * (parseColumnText: only in a column of dates).
+ */
 export function rowValue(token: string): number | null {
   const v = pyFloat(token);
-  return v !== null ? v : dateValue(token);
+  if (v !== null) return v;
+  const d = dateStamp(token);
+  return d !== null && d.complete ? d.value : null;
 }
 
-/** Read a file's bytes, turning file-system failures into XafsError with a remedy. */
-export function readBytes(path: string): Buffer {
+/** Why a word is not a number, for messages: a note for the words Larch would take as dates of today. */
+export function notNumberNote(token: string): string {
+  const d = dateStamp(token);
+  return d !== null && !d.complete ? ` (Larch would read it as a date or time of the day it runs, so results would depend on the run date)` : '';
+}
+
+/**
+ * Input limits (docs/input-limits.md). Every reader opens its input through `openInput` /
+ * `readBytes`, which refuse anything but a regular file (after following symlinks: a FIFO would
+ * block forever, /dev/zero never ends) and stop at a byte cap. The caps: `maxInputBytes` for a
+ * file read whole (a spectrum, a project, a feff.dat, a structure; also what a gzip file may
+ * inflate to), `maxSeriesBytes` for the multi-column series files a batch streams. Raised by
+ * `setInputLimits` or the environment variables XAFS_MAX_INPUT_MB / XAFS_MAX_SERIES_MB.
+ */
+export interface InputLimits {
+  /** Largest file (or gzip content) read whole, bytes. @default 256 MiB (XAFS_MAX_INPUT_MB) */
+  maxInputBytes: number;
+  /** Largest multi-column series file a batch streams, bytes. @default 2 GiB (XAFS_MAX_SERIES_MB) */
+  maxSeriesBytes: number;
+}
+
+const MIB = 1 << 20;
+export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = { maxInputBytes: 256 * MIB, maxSeriesBytes: 2048 * MIB };
+const given: Partial<InputLimits> = {};
+/** Node cannot hold a Buffer (nor a string) much beyond this: caps above it are lowered to it. */
+const HARD_MAX = 2 ** 31 - 1;
+
+/** Sets the input caps for this process (undefined restores the default / environment value). */
+export function setInputLimits(limits: Partial<InputLimits>): void {
+  for (const key of ['maxInputBytes', 'maxSeriesBytes'] as const) {
+    const v = limits[key];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new XafsError('EOPTION', `${key} must be a positive number of bytes (got ${v})`);
+    if (key in limits) given[key] = v;
+  }
+}
+
+const ENV: Record<keyof InputLimits, string> = { maxInputBytes: 'XAFS_MAX_INPUT_MB', maxSeriesBytes: 'XAFS_MAX_SERIES_MB' };
+
+/** The cap in force: setInputLimits, else the environment variable (MB), else the default. */
+export function inputLimit(key: keyof InputLimits): number {
+  const set = given[key];
+  if (set !== undefined) return Math.min(set, HARD_MAX);
+  const env = process.env[ENV[key]];
+  if (env !== undefined && env.trim() !== '') {
+    const mb = Number(env);
+    if (!(Number.isFinite(mb) && mb > 0)) throw new XafsError('EOPTION', `${ENV[key]} must be a positive number of megabytes (got '${env}')`);
+    return Math.min(mb * MIB, HARD_MAX);
+  }
+  return DEFAULT_INPUT_LIMITS[key];
+}
+
+/** How to raise a cap, for messages. */
+function raiseHint(key: keyof InputLimits): string {
+  return `set ${ENV[key]} (megabytes) or call setInputLimits({ ${key} }) to allow more`;
+}
+
+const fmtMB = (bytes: number): string => `${+(bytes / MIB).toFixed(1)} MB`;
+
+function openError(path: string, err: unknown): XafsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new XafsError('ENOENT', `file not found: '${path}'; check the name and the folder`);
+  if (code === 'EISDIR') return new XafsError('EFORMAT', `'${path}' is a folder, not a data file; name a file inside it`);
+  if (code === 'EACCES' || code === 'EPERM') return new XafsError('ENOENT', `cannot read '${path}': permission denied`);
+  if (code === 'ELOOP') return new XafsError('ENOENT', `cannot read '${path}': a symbolic link that loops (or too many links in a row)`);
+  if (code === 'ENOTDIR') return new XafsError('ENOENT', `file not found: '${path}' (a part of the path is a file, not a folder)`);
+  return new XafsError('ENOENT', `cannot read '${path}': ${(err as Error).message}`);
+}
+
+/**
+ * Opens an input file for reading: a regular file only (symlinks followed), checked on the open
+ * descriptor (non-blocking open, so a FIFO cannot hang the open itself), at most the `limit` cap
+ * (null: no cap, for files read by parts such as HDF5). Returns the descriptor and the size; the
+ * caller closes it.
+ */
+export function openInput(path: string, limit: keyof InputLimits | null = 'maxInputBytes'): { fd: number; size: number; max: number } {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new XafsError('ENOENT', `file not found: '${path}'; check the name and the folder`);
+    throw openError(path, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new XafsError('EFORMAT', `'${path}' is a folder, not a data file; name a file inside it`);
+    if (!st.isFile()) {
+      const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a regular file';
+      throw new XafsError('EFORMAT', `'${path}' is ${kind}, not a regular file; xafs reads data only from regular files: save the data to a file and read that`);
     }
-    if (code === 'EISDIR') {
-      throw new XafsError('EFORMAT', `'${path}' is a folder, not a data file; name a file inside it`);
+    const max = limit === null ? Infinity : inputLimit(limit);
+    if (limit !== null && st.size > max) {
+      throw new XafsError('EFORMAT', `'${path}' is ${fmtMB(st.size)}, above the input limit of ${fmtMB(max)}; ${raiseHint(limit)}`);
     }
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new XafsError('ENOENT', `cannot read '${path}': permission denied`);
+    return { fd, size: st.size, max };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/**
+ * Read a file's bytes through openInput: a regular file, at most the maxInputBytes cap (a file
+ * that grows past it while being read is refused too), file-system failures as XafsError.
+ */
+export function readBytes(path: string): Buffer {
+  const { fd, size, max } = openInput(path);
+  try {
+    let buf = Buffer.allocUnsafe(Math.min(size, max) + 1);
+    let got = 0;
+    for (;;) {
+      if (got === buf.length) {
+        if (got > max) throw new XafsError('EFORMAT', `'${path}' grew past the input limit of ${fmtMB(max)} while being read; ${raiseHint('maxInputBytes')}`);
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, max + 1));
+        buf.copy(grown, 0, 0, got);
+        buf = grown;
+      }
+      const n = readSync(fd, buf, got, buf.length - got, null);
+      if (n === 0) break;
+      got += n;
     }
-    throw new XafsError('ENOENT', `cannot read '${path}': ${(err as Error).message}`);
+    return buf.subarray(0, got);
+  } catch (err) {
+    if (err instanceof XafsError) throw err;
+    throw openError(path, err);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -609,21 +760,50 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * A file's bytes, decompressed when gzip-compressed (`scan.dat.gz`, `scan.xdi.gz`).
- * Departure: Larch read_ascii decodes the compressed bytes as UTF-8 and fails.
+ * gunzip with the output capped at maxInputBytes (a 600 kB file may inflate to 600 MB):
+ * XafsError naming the cap and how to raise it; other failures: a damaged file.
  */
-export function readPlainBytes(path: string): Uint8Array {
-  const bytes = readBytes(path);
-  if (!isGzip(bytes)) return bytes;
+export function gunzipInput(bytes: Uint8Array, path: string): Buffer {
+  const max = inputLimit('maxInputBytes');
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: max });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new XafsError('EFORMAT', `${path} is gzip-compressed and inflates past the input limit of ${fmtMB(max)}; ${raiseHint('maxInputBytes')}`);
+    }
     throw new XafsError('EFORMAT', `${path} is gzip-compressed but cannot be decompressed (${(err as Error).message}); the file is truncated or damaged`);
   }
 }
 
 /**
- * Bytes to text: UTF-8, or Latin-1 when the bytes are not valid UTF-8 (a header written on an
+ * A file's bytes, decompressed when gzip-compressed (`scan.dat.gz`, `scan.xdi.gz`).
+ * Departure: Larch read_ascii decodes the compressed bytes as UTF-8 and fails.
+ */
+export function readPlainBytes(path: string): Uint8Array {
+  const bytes = readBytes(path);
+  return isGzip(bytes) ? gunzipInput(bytes, path) : bytes;
+}
+
+/** 'le' or 'be' for UTF-16 text (a byte-order mark, or NUL at every other byte of the head), else null. */
+export function utf16Order(bytes: Uint8Array): 'le' | 'be' | null {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'be';
+  // no mark: ASCII text in UTF-16 has a NUL beside every character
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 8) return null;
+  let evenZero = true;
+  let oddZero = true;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] !== 0) evenZero = false;
+    if (bytes[i + 1] !== 0) oddZero = false;
+  }
+  if (oddZero && !evenZero) return 'le';
+  if (evenZero && !oddZero) return 'be';
+  return null;
+}
+
+/**
+ * Bytes to text: UTF-16 when it has a byte-order mark (or NULs at every other byte), UTF-8, or Latin-1 when the bytes are not valid UTF-8 (a header written on an
  * old Windows or Mac beamline PC: 'Température', 'µ', '°C', 'Å' as single bytes). A UTF-8
  * byte-order mark is dropped.
  * Departure: Larch decodes strictly as UTF-8 and raises UnicodeDecodeError on such files.
@@ -631,7 +811,11 @@ export function readPlainBytes(path: string): Uint8Array {
 export function decodeBytes(bytes: Uint8Array): { text: string; latin1: boolean } {
   let text: string;
   let latin1 = false;
-  if (isUtf8(bytes)) {
+  const utf16 = utf16Order(bytes);
+  if (utf16 !== null) {
+    // UTF-16 (Windows 'Unicode' text): decoded, the byte-order mark dropped
+    text = new TextDecoder(utf16 === 'le' ? 'utf-16le' : 'utf-16be').decode(bytes);
+  } else if (isUtf8(bytes)) {
     // what TextDecoder('utf-8', {fatal: true}) gives (it drops one leading byte-order mark),
     // by Node's faster decoder for input already known to be valid
     const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -663,4 +847,20 @@ export interface TextSource {
 export function sourceText(input: string | TextSource): TextSource {
   if (typeof input === 'string') return { text: decodeText(readPlainBytes(input)), path: input };
   return { text: lf(input.text), path: input.path };
+}
+
+/**
+ * Text for a terminal: control characters (C0 but tab and newline, DEL, C1) and the bidirectional
+ * overrides are shown as escapes (`\x1b`, `\u202e`), so a data cell or a file name cannot clear
+ * the screen, set the window title or reorder a line. Used by the CLI's printer for every
+ * message and summary.
+ */
+const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+export function escapeControls(text: string): string {
+  TERMINAL_UNSAFE.lastIndex = 0;
+  if (!TERMINAL_UNSAFE.test(text)) return text;
+  return text.replace(TERMINAL_UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

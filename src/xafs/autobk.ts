@@ -5,7 +5,7 @@ import { dedupEnergy } from './dedup.js';
 import { preEdge, type PreEdgeOptions } from './preEdge.js';
 import { windowName } from './ftWindow.js';
 import { sigmaLevel, tQuantile } from '../stats.js';
-import { checkFinite, indexNearestSorted, indexOf, maxOf, minOf } from './util.js';
+import { checkFinite, checkOptions, indexNearestSorted, indexOf, maxOf, minOf } from './util.js';
 
 export interface AutobkOptions {
   /** R (Å) below which the background is fitted: the FT of χ is minimized for R < rbkg. @default 1 */
@@ -99,10 +99,8 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
   const n = group.energy.length;
   if (mu.length !== n) throw new XafsError('EOPTION', `energy and mu differ in length (${n} and ${mu.length})`);
   if (n < 10) throw new XafsError('ETOOFEW', `only ${n} points: background removal needs at least 10`);
-  for (const name of ['rbkg', 'nknots', 'e0', 'edgeStep', 'kmin', 'kmax', 'kweight', 'dk', 'nfft', 'kstep', 'nclamp', 'clampLo', 'clampHi', 'errSigma'] as const) {
-    const v = options[name];
-    if (v !== undefined && v !== null) checkFinite(`autobk ${name}`, v); // the name is built only for a given option
-  }
+  checkOptions('autobk', options, ['rbkg', 'nknots', 'e0', 'edgeStep', 'kmin', 'kmax', 'kweight', 'dk', 'nfft', 'kstep', 'nclamp', 'clampLo', 'clampHi']);
+  if (options.errSigma !== undefined && options.errSigma !== null) checkFinite('autobk errSigma', options.errSigma);
   const kstep = options.kstep ?? KSTEP;
   const nfft = options.nfft ?? NFFT;
   const kmin = options.kmin ?? 0;

@@ -76,11 +76,63 @@ export function minOf(a: ArrayLike<number>): number {
   return m;
 }
 
-/** Validates a numeric option; `name` is the CLI-style option name used in the message. */
-export function checkFinite(name: string, v: number | undefined | null, opts: { min?: number; max?: number; integer?: boolean } = {}): void {
+/** What a numeric option accepts beyond "finite": bounds (inclusive; `above` exclusive), whole numbers, units for messages. */
+export interface OptionRange {
+  min?: number;
+  max?: number;
+  above?: number;
+  integer?: boolean;
+  units?: string;
+}
+
+/** Validates a numeric option; `name` is the option name used in the message. */
+export function checkFinite(name: string, v: number | undefined | null, opts: OptionRange = {}): void {
   if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new XafsError('EOPTION', `${name} must be a finite number (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    // a number written as a string ("3" in a recipe) is named as such, not shown as if it were 3
+    const got = typeof v === 'string' ? `the string '${v}'${Number.isFinite(Number(v)) && String(v).trim() !== '' ? '; write the number without quotes' : ''}` : typeof v === 'number' ? String(v) : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
+    throw new XafsError('EOPTION', `${name} must be a finite number (got ${got})`);
+  }
   if (opts.integer && !Number.isInteger(v)) throw new XafsError('EOPTION', `${name} must be a whole number (got ${v})`);
-  if (opts.min !== undefined && v < opts.min) throw new XafsError('EOPTION', `${name} must be at least ${opts.min} (got ${v})`);
-  if (opts.max !== undefined && v > opts.max) throw new XafsError('EOPTION', `${name} must be at most ${opts.max} (got ${v})`);
+  const out = (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max) || (opts.above !== undefined && !(v > opts.above));
+  if (!out) return;
+  const u = opts.units ? ` ${opts.units}` : '';
+  const lo = opts.above !== undefined ? `above ${opts.above}` : opts.min !== undefined ? `from ${opts.min}` : '';
+  const range =
+    opts.max === undefined ? (opts.above !== undefined ? `above ${opts.above}${u}` : `at least ${opts.min}${u}`) : lo === '' ? `at most ${opts.max}${u}` : opts.above !== undefined ? `${lo} and at most ${opts.max}${u}` : `${lo} to ${opts.max}${u}`;
+  throw new XafsError('EOPTION', `${name} must be ${range} (got ${v})`);
+}
+
+/**
+ * Bounds of the transform and background options (docs/input-limits.md): beyond them the
+ * arrays the FFTs and the spline work on would grow without bound (rbkg 1e6, dk 1e308) while
+ * no EXAFS exists there (k beyond 50 Å⁻¹, R beyond 100 Å). k-weights are only required to be
+ * finite: an overflowing one is caught by the non-finite result check of processSpectrum.
+ */
+export const K_LIMIT = 50;
+export const R_LIMIT = 100;
+export const OPTION_RANGES: Record<string, OptionRange> = {
+  rbkg: { above: 0, max: 25, units: 'Å' },
+  nknots: { min: 5, max: 128, integer: true },
+  kmin: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },
+  kmax: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },
+  dk: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },
+  dk2: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },
+  kstep: { min: 0.001, max: 1, units: 'Å⁻¹' },
+  nfft: { min: 16, max: 1 << 20, integer: true },
+  nclamp: { min: 0, max: 1000, integer: true },
+  rmin: { min: 0, max: R_LIMIT, units: 'Å' },
+  rmax: { min: 0, max: R_LIMIT, units: 'Å' },
+  dr: { min: 0, max: R_LIMIT, units: 'Å' },
+  dr2: { min: 0, max: R_LIMIT, units: 'Å' },
+  rmaxOut: { above: 0, max: R_LIMIT, units: 'Å' },
+};
+
+/** checkFinite with the OPTION_RANGES bounds of each named option that is given. */
+export function checkOptions(prefix: string, options: object, names: readonly string[]): void {
+  const o = options as Record<string, unknown>;
+  for (const name of names) {
+    const v = o[name];
+    if (v !== undefined && v !== null) checkFinite(`${prefix} ${name}`, v as number, OPTION_RANGES[name]);
+  }
 }

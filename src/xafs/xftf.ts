@@ -2,7 +2,7 @@ import { KSTEP, NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
 import { xftfKernel } from '../wasm.js';
 import { windowName } from './ftWindow.js';
-import { checkFinite, maxOf } from './util.js';
+import { checkOptions, K_LIMIT, maxOf, minOf } from './util.js';
 
 export interface XftfOptions {
   /** Window start, Å⁻¹. @default 0 */
@@ -52,10 +52,7 @@ export function xftf(group: { k: Float64Array; chi: Float64Array }, options: Xft
   const { k, chi } = group;
   if (k.length !== chi.length) throw new XafsError('EOPTION', `k and chi differ in length (${k.length} and ${chi.length})`);
   if (k.length < 2) throw new XafsError('ETOOFEW', 'χ(k) needs at least 2 points for a Fourier transform');
-  for (const name of ['kmin', 'kmax', 'kweight', 'dk', 'dk2', 'rmaxOut', 'nfft', 'kstep'] as const) {
-    const v = options[name];
-    if (v !== undefined && v !== null) checkFinite(`xftf ${name}`, v);
-  }
+  checkOptions('xftf', options, ['kmin', 'kmax', 'kweight', 'dk', 'dk2', 'rmaxOut', 'nfft', 'kstep']);
   const kstep = options.kstep ?? KSTEP;
   const nfft = options.nfft ?? NFFT;
   const kmin = options.kmin ?? 0;
@@ -66,6 +63,10 @@ export function xftf(group: { k: Float64Array; chi: Float64Array }, options: Xft
   const win = windowName(options.window ?? 'kaiser', '--window');
   const rmaxOut = options.rmaxOut ?? 10;
   const kdataMax = maxOf(k);
+  if (!(kdataMax <= K_LIMIT) || !(minOf(k) >= -1e-9)) {
+    const bad = !(kdataMax <= K_LIMIT) ? kdataMax : minOf(k);
+    throw new XafsError('ERANGE', `χ(k) has k = ${bad} Å⁻¹, outside 0–${K_LIMIT} Å⁻¹ where EXAFS data lie: check the k column (it must be the photo-electron wavenumber in Å⁻¹)`);
+  }
   if (kmin >= kdataMax) {
     throw new XafsError('ERANGE', `kmin = ${kmin} Å⁻¹ is beyond the data (χ(k) ends at k = ${kdataMax.toFixed(3)} Å⁻¹): choose --kmin below ${kdataMax.toFixed(2)}`);
   }

@@ -2,7 +2,7 @@ import { NFFT } from '../constants.js';
 import { XafsError } from '../errors.js';
 import { xftrKernel } from '../wasm.js';
 import { windowName } from './ftWindow.js';
-import { checkFinite } from './util.js';
+import { checkOptions } from './util.js';
 
 export interface XftrOptions {
   /** R window start, Å. @default 0 */
@@ -42,10 +42,7 @@ export function xftr(group: { r: Float64Array; chirRe: Float64Array; chirIm?: Fl
   if (r.length < 2 || chirRe.length !== r.length || (chirIm && chirIm.length !== r.length)) {
     throw new XafsError('EOPTION', 'xftr needs an R grid and χ(R) arrays of the same length (at least 2 points)');
   }
-  for (const name of ['rmin', 'rmax', 'dr', 'dr2', 'rw', 'qmaxOut', 'nfft'] as const) {
-    const v = options[name];
-    if (v !== undefined && v !== null) checkFinite(`xftr ${name}`, v);
-  }
+  checkOptions('xftr', options, ['rmin', 'rmax', 'dr', 'dr2', 'rw', 'qmaxOut', 'nfft']);
   const nfft = options.nfft ?? NFFT;
   const rmin = options.rmin ?? 0;
   const rmax = options.rmax ?? 20;

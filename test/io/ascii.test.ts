@@ -111,8 +111,12 @@ describe('readAscii follows read_ascii rules on small files', () => {
     expect(readAscii(text('# t\n# a b c d\n1 2\n4 5\n')).labels).toEqual(['a', 'b']);
   });
 
-  test('with fewer than two header lines Larch ignores the header: colN labels', () => {
-    expect(readAscii(text('# energy mu\n1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
+  test('a lone header line names the columns when it has one word per column (departure: Larch gives colN)', () => {
+    expect(readAscii(text('# energy mu\n1 2\n3 4\n')).labels).toEqual(['energy', 'mu']);
+    expect(readAscii(text('energy, mu\n1 2\n3 4\n')).labels).toEqual(['energy', 'mu']);
+    // other word counts, or numbers among the words: Larch's colN
+    expect(readAscii(text('# energy mu i0\n1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
+    expect(readAscii(text('# scan 12\n1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
     expect(readAscii(text('1 2\n3 4\n')).labels).toEqual(['col1', 'col2']);
   });
 
@@ -126,12 +130,29 @@ describe('readAscii follows read_ascii rules on small files', () => {
     expect(Array.from(cf.columns[1]!.values)).toEqual([2, 4]);
   });
 
-  test('short rows are padded with NaN, as read_ascii pads them', () => {
+  test('a short row is dropped with a warning naming its line (departure: read_ascii pads it with NaN)', () => {
     const cf = readAscii(text('# t\n# a b c\n1 2 3\n4 5\n6 7 8\n'));
-    expect(Array.from(cf.columns[2]!.values)).toEqual([3, NaN, 8]);
+    expect(Array.from(cf.columns[2]!.values)).toEqual([3, 8]);
+    expect(cf.rowLines).toEqual([3, 5]);
+    expect(cf.warnings).toEqual(['mem.dat: line 4 (2 values): not the 3 values of the other rows; dropped (Larch would fill the gaps with NaN); fill in the values or delete the line to silence this']);
   });
 
-  test('nan, inf, 1e-3, 1_000 and dates are numbers (Python float and dateutil)', () => {
+  test('one long row does not set the width: the rows of the common width stay, the long one is dropped', () => {
+    const cf = readAscii(text('# t\n# a b\n1 2\n3 4 9 9 9\n5 6\n'));
+    expect(cf.labels).toEqual(['a', 'b']);
+    expect(Array.from(cf.columns[1]!.values)).toEqual([2, 6]);
+    expect(cf.warnings![0]).toContain('line 4 (5 values)');
+  });
+
+  test('more than three short rows → EFORMAT with the first lines', () => {
+    const err = catchXafs(() => readAscii(text('# a b\n1 2\n3\n4\n5\n6\n7 8\n9 10\n11 12\n13 14\n')), 'EFORMAT');
+    expect(err.message).toBe(
+      'mem.dat: 4 rows do not have the 2 values of the other rows: line 3 (1 value), line 4 (1 value), line 5 (1 value), ...; ' +
+        'every data row needs one value per column: fill in the missing values or delete those lines',
+    );
+  });
+
+  test('nan, inf, 1e-3, 1_000 are numbers (Python float); a column of dates is a time column (dateutil)', () => {
     const cf = readAscii(text('# t\n# a b c\n1_000 nan 2019-07-09\n1e-3 -inf 2019-07-09T11:02:47\n'));
     expect(Array.from(cf.columns[0]!.values)).toEqual([1000, 0.001]);
     expect(Array.from(cf.columns[1]!.values)).toEqual([NaN, -Infinity]);
@@ -139,47 +160,80 @@ describe('readAscii follows read_ascii rules on small files', () => {
     expect(cf.columns[2]!.values[1]).toBe(new Date(2019, 6, 9, 11, 2, 47).getTime() / 1000);
   });
 
-  test('dates as dateutil reads them: Y/M/D, M/D/Y, M.D.Y, month names, ISO with zone, times with units', () => {
+  test('complete dates as dateutil reads them, in a column of dates: Y/M/D, M/D/Y, M.D.Y, month names, ISO with zone', () => {
     const stamp = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => new Date(y, mo - 1, d, h, mi, s).getTime() / 1000;
-    const now = new Date();
-    const today = (h: number, mi = 0, s = 0): number => stamp(now.getFullYear(), now.getMonth() + 1, now.getDate(), h, mi, s);
-    const cases: [string, number | null][] = [
+    const cases: [string, number][] = [
       ['2019/07/09', stamp(2019, 7, 9)],
       ['07-09-2019', stamp(2019, 7, 9)],
       ['12.5.2019', stamp(2019, 12, 5)], // month first, as dateutil's default
       ['13.5.2019', stamp(2019, 5, 13)], // 13 cannot be a month
       ['9-Jul-2019', stamp(2019, 7, 9)],
-      ['10Jan', stamp(now.getFullYear(), 1, 10)],
-      ['07-99', stamp(1999, 7, Math.min(now.getDate(), 31))],
       // the zone is dropped and the clock time read as standard time (timetuple() gives tm_isdst 0)
       ['1999-07-31T23:59:59Z', stamp(1999, 7, 31, 23, 59, 59) + (Math.max(...[0, 6].map((m) => new Date(1999, m, 1).getTimezoneOffset())) - new Date(1999, 6, 31).getTimezoneOffset()) * 60],
       ['20190709T1102', stamp(2019, 7, 9, 11, 2)],
-      ['12h', today(12)],
-      ['1.7h', today(1, 42)], // dateutil works in Decimal: 0.7 h is 42 min
-      ['3s', today(0, 0, 3)],
-      ['Thu', null], // a weekday: the next one, checked below
-      ['tues', null], // not a dateutil weekday
-      ['thurs', null],
-      ['32Jan', null], // digits glued to a month must be a day
       ['2019.07', 2019.07], // a float first
-      ['1-', null], // dateutil: day 1 of this month; documented departure
     ];
     for (const [token, want] of cases) {
-      const cf = readAscii(text(`# t\n# a b\n1 ${token}\n2 3\n`));
-      if (token === 'Thu') {
-        const v = cf.columns[1]!.values[0]!;
-        expect(new Date(v * 1000).getDay()).toBe(4);
-      } else if (want === null) {
-        expect(cf.columns[0]!.values, token).toHaveLength(1);
-      } else {
-        expect(cf.columns[1]!.values[0], token).toBe(want);
-      }
+      const cf = readAscii(text(`# t\n# a b\n1 ${token}\n2 ${token}\n`));
+      expect(cf.columns[1]!.values[0], token).toBe(want);
     }
   });
 
-  test('a month name counts as a date, so a header line of dates above the data is read as data (Larch pitfall 23)', () => {
+  test('dateStamp: dateutil values, and which ones take a field from the day of the run', async () => {
+    const { dateStamp } = await import('../../src/io/text.js');
+    const stamp = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => new Date(y, mo - 1, d, h, mi, s).getTime() / 1000;
+    const now = new Date();
+    const today = (h: number, mi = 0, s = 0): number => stamp(now.getFullYear(), now.getMonth() + 1, now.getDate(), h, mi, s);
+    const cases: [string, number | null, boolean][] = [
+      ['2019/07/09', stamp(2019, 7, 9), true],
+      ['10Jan', stamp(now.getFullYear(), 1, 10), false],
+      ['07-99', stamp(1999, 7, Math.min(now.getDate(), 31)), false],
+      ['12h', today(12), false],
+      ['1.7h', today(1, 42), false], // dateutil works in Decimal: 0.7 h is 42 min
+      ['3s', today(0, 0, 3), false],
+      ['14:12:52', today(14, 12, 52), false],
+      ['3rd', stamp(now.getFullYear(), now.getMonth() + 1, 3), false],
+      ['tues', null, false], // not a dateutil weekday
+      ['thurs', null, false],
+      ['32Jan', null, false], // digits glued to a month must be a day
+      ['1-', null, false], // dateutil: day 1 of this month; documented departure
+    ];
+    for (const [token, want, complete] of cases) {
+      const d = dateStamp(token);
+      if (want === null) expect(d, token).toBeNull();
+      else expect(d, token).toEqual({ value: want, complete });
+    }
+    const thu = dateStamp('Thu')!;
+    expect(new Date(thu.value * 1000).getDay()).toBe(4);
+    expect(thu.complete).toBe(false);
+  });
+
+  test('a date among numbers is refused with its line and column (Larch reads 1.2.3 as 2 Jan 2003)', () => {
+    for (const [cell, line] of [['2019-01-01', 4], ['1.2.3', 4]] as const) {
+      const err = catchXafs(() => readAscii(text(`# t\n# a b\n1 2\n2 ${cell}\n3 4\n`)), 'ENUMBER');
+      expect(err.message).toBe(`mem.dat line ${line}, column 2: '${cell}' is a date in a column of numbers, not a number; fix that value, or delete or comment out the line with '#'`);
+    }
+  });
+
+  test('words Larch reads as dates of today (12h, Monday, 3rd, 14:12) are not numbers: refused with line and column', () => {
+    const note = '(Larch would read it as a date or time of the day it runs, so results would depend on the run date)';
+    for (const word of ['12h', 'Monday', '3rd', '14:12']) {
+      // inside the block
+      let err = catchXafs(() => readAscii(text(`# t\n# a b\n1 2\n2 ${word}\n3 4\n4 5\n`)), 'ENUMBER');
+      expect(err.message).toBe(`mem.dat line 4, column 2: '${word}' is not a number ${note} (the numbers run on to line 6); fix that value, or delete or comment out the line with '#'`);
+      // the first row
+      err = catchXafs(() => readAscii(text(`# t\n# a b\n1 ${word}\n3 4\n4 5\n`)), 'ENUMBER');
+      expect(err.message).toContain(`mem.dat line 3, column 2: '${word}' is not a number ${note}`);
+      // the last row
+      err = catchXafs(() => readAscii(text(`# t\n# a b\n1 2\n3 4\n4 ${word}\n`)), 'ENUMBER');
+      expect(err.message).toBe(`mem.dat line 5, column 2: '${word}' is not a number ${note}; fix that value, or delete or comment out the line with '#'`);
+    }
+  });
+
+  test('a line of month names and clock times above the data stays header (Larch pitfall 23 reads it as data)', () => {
     const cf = readAscii(text('# title\n# a b\nJun 12:30\n1 2\n3 4\n'));
-    expect(cf.columns[0]!.values).toHaveLength(3);
+    expect(cf.columns[0]!.values).toHaveLength(2);
+    expect(cf.labels).toEqual(['jun', '_12_30']);
   });
 
   test('header lines KEY: value and KEY = value become attributes (single-word keys, lowercased identifiers)', () => {

@@ -327,10 +327,22 @@ describe('readSpectrum refuses bad input with the file, the line and the remedy'
     );
   });
 
-  test('a short row leaves a NaN cell → ENONFINITE at that line', () => {
+  test('a short row is dropped with a warning naming its line (Larch pads it with NaN)', () => {
     const { write } = tempFiles();
     const p = write('short.dat', scan(12, (l) => (l[9] = '8009 1009')));
-    expect(catchXafs(() => readSpectrum(p, MU), 'ENONFINITE').message).toMatch(new RegExp(`^${p} line 12: mu is NaN`));
+    const s = readSpectrum(p, MU);
+    expect(s.energy).toHaveLength(11);
+    expect(Array.from(s.energy.slice(8, 10))).toEqual([8008, 8010]);
+    expect(s.warnings!.join('\n')).toContain(`${p}: line 12 (2 values): not the 3 values of the other rows; dropped`);
+  });
+
+  test('more than three rows of another width → EFORMAT naming the first lines', () => {
+    const { write } = tempFiles();
+    const p = write('ragged.dat', scan(20, (l) => [3, 5, 7, 9].forEach((i) => (l[i] = `${8000 + i} ${1000 + i}`))));
+    expect(catchXafs(() => readSpectrum(p, MU), 'EFORMAT').message).toBe(
+      `${p}: 4 rows do not have the 3 values of the other rows: line 6 (2 values), line 8 (2 values), line 10 (2 values), ...; ` +
+        'every data row needs one value per column: fill in the missing values or delete those lines',
+    );
   });
 
   test('fewer than 10 points → ETOOFEW', () => {

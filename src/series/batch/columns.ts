@@ -16,13 +16,12 @@
  * a number, NaN or missing spoils only its own spectrum (an item with `error`), not the run.
  * gzip files cannot be read by position: they are decompressed into memory first.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { closeSync, readSync } from 'node:fs';
 import { XafsError } from '../../errors.js';
-import { parseColumnText } from '../../io/ascii.js';
+import { genericColumnLabels, parseColumnText } from '../../io/ascii.js';
 import { spectrumFrom } from '../../io/read.js';
 import { isXdiText, readXdi } from '../../io/xdi.js';
-import { POW10, decodeText, fastDecimalBytes, fixVarname, parseRow, pySplit, pyStrip, readBytes, rowValue } from '../../io/text.js';
+import { POW10, decodeText, fastDecimalBytes, gunzipInput, openInput, parseRow, pyStrip, pyFloat, readBytes } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import type { BatchItem } from './inputs.js';
 
@@ -39,19 +38,13 @@ interface ByteSource {
 }
 
 function fileSource(path: string): ByteSource {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    readBytes(path); // throws the reader's ENOENT / EACCES message
-    throw new XafsError('ENOENT', `cannot open ${path}`);
-  }
-  const size = fstatSync(fd).size;
+  // the shared input opener: a regular file only, at most the maxSeriesBytes cap (docs/input-limits.md)
+  const { fd, size } = openInput(path, 'maxSeriesBytes');
   const head = Buffer.alloc(2);
   readSync(fd, head, 0, 2, 0);
   if (head[0] === 0x1f && head[1] === 0x8b) {
     closeSync(fd);
-    return memorySource(gunzipSync(readBytes(path)));
+    return memorySource(gunzipInput(readBytes(path), path));
   }
   return {
     size,
@@ -90,48 +83,12 @@ function startsNumber(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x6e || c === 0x4e || c === 0x69 || c === 0x49;
 }
 
-/** Larch read_ascii reserved names (src/io/ascii.ts RESERVED). */
-const RESERVED = new Set(['data', 'array_labels', 'filename', 'attrs', 'header', 'footer']);
-
 /**
- * The labels the standard reader gives a generic header (src/io/beamlines.ts genericLabels and
- * setLabels, then src/io/ascii.ts finalLabels), in linear time: those check repeats with
- * `includes` over the labels so far, which takes minutes for 10^5 columns. Same rules, with sets.
+ * The labels the standard reader gives a generic header (src/io/ascii.ts genericColumnLabels,
+ * linear in the number of columns).
  */
 export function genericLabelsLinear(header: string[], ncol: number): string[] {
-  const stripped = header.map((h) => pyStrip(h)).filter((h) => h.length > 0);
-  let last = '# ';
-  if (stripped.length > 1) last = stripped[stripped.length - 1]!;
-  for (const prefix of ['#L', '#C', '#', 'C']) if (last.startsWith(prefix)) last = last.slice(prefix.length);
-  for (const bad of '\t,#@%&"\'') last = last.split(bad).join(' ');
-  const words = stripped.length < 2 ? last.split(' ') : pySplit(last);
-  const raw = words.map((w, i) => {
-    const word = pyStrip(w).toLowerCase();
-    return word.length > 0 ? fixVarname(word) : `col${i + 1}`;
-  });
-  const seen = new Set<string>();
-  for (let i = 0; i < raw.length; i++) {
-    if (seen.has(raw[i]!)) raw[i] = `${raw[i]}_col${i + 1}`;
-    seen.add(raw[i]!);
-  }
-  // finalLabels
-  const col = (i: number): string => `col${i + 1}`;
-  const tlabels = raw.slice(0, ncol).map((l, i) => (l === '' ? col(i) : l));
-  for (let i = tlabels.length; i < ncol; i++) tlabels.push(col(i));
-  const extras = 'abcdefghijklmnopqrstuvwxyz';
-  const labels: string[] = [];
-  const used = new Set<string>();
-  for (let i = 0; i < ncol; i++) {
-    let name = tlabels[i]!;
-    if (RESERVED.has(name) || used.has(name)) {
-      name = `${name}_a`;
-      for (let j = 1; used.has(name) && j < extras.length; j++) name = `${tlabels[i]}_${extras[j]}`;
-    }
-    if (used.has(name)) name = col(i);
-    labels.push(name);
-    used.add(name);
-  }
-  return labels;
+  return genericColumnLabels(header.map((h) => pyStrip(h)).filter((h) => h.length > 0), ncol);
 }
 
 /**
@@ -406,7 +363,7 @@ function openSource(src: ByteSource, name: string, blockOption: number | undefin
       let v = fastDecimalBytes(u8, a, i);
       if (Number.isNaN(v)) {
         const token = buf.toString('latin1', a, i);
-        const w = rowValue(token);
+        const w = pyFloat(token); // only numbers: a date in a μ column is not a value (docs/input-limits.md)
         if (w === null) {
           v = NaN;
           if (errors && errors[j] === undefined) {

@@ -11,11 +11,12 @@
  * whatever the number of spectra. Every spectrum passes the standard checks (spectrumFrom:
  * keV → eV, sorting, non-finite values), a failure making an item with `error`.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import * as h5 from 'h5wasm/node';
 import { XafsError } from '../../errors.js';
 import { spectrumFrom } from '../../io/read.js';
+import { openInput } from '../../io/text.js';
 import type { ColumnFile } from '../../types.js';
 import { resolveIn, type BatchItem, type InputPlan } from './inputs.js';
 
@@ -35,8 +36,8 @@ const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** The HDF5 superblock sits at 0, 512, 1024, 2048, ... (after a user block). */
 function isHdf5(path: string): boolean {
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r');
+  // the shared input opener: a regular file only (a FIFO would block); HDF5 is read by parts, no cap
+  const { fd, size } = openInput(path, null);
   try {
     const b = Buffer.alloc(8);
     for (let at = 0; at + 8 <= size && at <= 1 << 20; at = at === 0 ? 512 : at * 2) {

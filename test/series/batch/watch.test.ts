@@ -165,7 +165,7 @@ describe('xafs watch', () => {
   it('--average 2 writes the mean of the last two good scans, a bad file recorded and left out', async () => {
     const { root, scans, recipe } = setup();
     writeFileSync(join(scans, 'fe_0.xdi'), scanText(0));
-    writeFileSync(join(scans, 'fe_1.xdi'), '# energy mu\n1 2\n');
+    writeFileSync(join(scans, 'fe_1.xdi'), '# energy counts\n1 2\n'); // no mu column (a lone label line names the columns)
     writeFileSync(join(scans, 'fe_2.xdi'), scanText(2));
     writeFileSync(join(scans, 'fe_3.xdi'), scanText(3));
     const out = join(root, 'out');
@@ -195,7 +195,7 @@ describe('xafs watch', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ processed: 1, ok: 1, failed: 0, skipped: 0, averages: 0, out });
     expect(r.err).toBe(`xafs watch: row 0 fe_0.xdi: ok\nxafs watch: 1 scan (1 ok, 0 failed) → ${out}\n`);
-    writeFileSync(join(scans, 'fe_1.xdi'), '# energy mu\n1 2\n');
+    writeFileSync(join(scans, 'fe_1.xdi'), '# energy counts\n1 2\n'); // no mu column (a lone label line names the columns)
     const bad = await xafs('watch', scans, '--recipe', recipe, '--once', '--out', out, '--interval', '20');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/^xafs watch: row 1 fe_1.xdi: error \(fe_1.xdi: no mu column \(looked for mu, xmu, mutrans, mufluor\);/);
