@@ -96,15 +96,18 @@ export interface FeffDat {
   title: string;
   version: string;
   potentials: FeffPotential[];
-  /** Core-hole lifetime broadening (eV). */
-  gamCh: number;
+  /** Core-hole lifetime broadening (eV); null when the file has no Gam_ch line. */
+  gamCh: number | null;
   /** Exchange model name ('H-L exch'). */
   exch: string;
-  /** Fermi level (eV), wave number at the Fermi level (1/Å), interstitial potential (eV), rs. */
-  mu: number;
-  kf: number;
-  vint: number;
-  rsInt: number;
+  /**
+   * Fermi level (eV), wave number at the Fermi level (1/Å), interstitial potential (eV), rs; null
+   * when the file has no `Mu= kf= Vint= Rs_int=` line (they describe the run; χ(k) needs none).
+   */
+  mu: number | null;
+  kf: number | null;
+  vint: number | null;
+  rsInt: number | null;
   nleg: number;
   degen: number;
   /** Half path length (Å). */

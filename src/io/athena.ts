@@ -256,10 +256,21 @@ function makeGroup(
   if (arrays['x'] === undefined || arrays['y'] === undefined) {
     throw new XafsError('EFORMAT', `${where} has no ${arrays['x'] === undefined ? 'x' : 'y'} array; the project file is incomplete — re-save it from Athena`);
   }
-  const energy = toArray(arrays['x'], 'x', where);
-  const mu = toArray(arrays['y'], 'y', where);
+  let energy = toArray(arrays['x'], 'x', where);
+  let mu = toArray(arrays['y'], 'y', where);
   if (energy.length !== mu.length) {
     throw new XafsError('EFORMAT', `${where}: x has ${energy.length} points but y has ${mu.length}; re-save the project from Athena`);
+  }
+  // a point whose x or y is not a number (nan/inf in the record) is left out, never passed on as NaN
+  const bad: number[] = [];
+  for (let i = 0; i < energy.length; i++) if (!Number.isFinite(energy[i]!) || !Number.isFinite(mu[i]!)) bad.push(i);
+  const badSet = new Set(bad);
+  const keep = (a: Float64Array): Float64Array => (bad.length ? a.filter((_, i) => !badSet.has(i)) : a);
+  if (bad.length) {
+    if (bad.length === energy.length) throw new XafsError('ENONFINITE', `${where}: no point has a finite x and y; re-save the project from Athena`);
+    warnings.push(`${where}: ${bad.length} point${bad.length > 1 ? 's' : ''} with x or y not a number left out (point ${bad.slice(0, 5).map((i) => i + 1).join(', ')}${bad.length > 5 ? ', …' : ''})`);
+    energy = keep(energy);
+    mu = keep(mu);
   }
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
@@ -274,11 +285,11 @@ function makeGroup(
   for (const name of ['i0', 'signal', 'stddev'] as const) {
     const arr = arrays[name];
     if (!Array.isArray(arr) || arr.length === 0) continue;
-    if (arr.length !== energy.length) {
-      warnings.push(`${where}: ${name} has ${arr.length} points, not ${energy.length}; left out`);
+    if (arr.length !== energy.length + bad.length) {
+      warnings.push(`${where}: ${name} has ${arr.length} points, not ${energy.length + bad.length}; left out`);
       continue;
     }
-    group[name] = toArray(arr, name, where);
+    group[name] = keep(toArray(arr, name, where));
   }
   return group;
 }

@@ -55,12 +55,12 @@ export function readFeffDat(input: string | TextSource): FeffDat {
   let version = '';
   const potentials: FeffPotential[] = [];
   const geom: FeffAtom[] = [];
-  let gamCh = NaN;
+  let gamCh: number | null = null;
   let exch = '';
-  let mu = NaN;
-  let kf = NaN;
-  let vint = NaN;
-  let rsInt = NaN;
+  let mu: number | null = null;
+  let kf: number | null = null;
+  let vint: number | null = null;
+  let rsInt: number | null = null;
   let nleg = NaN;
   let degen = NaN;
   let reff = NaN;
