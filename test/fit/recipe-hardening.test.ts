@@ -91,8 +91,8 @@ describe('expressions that become non-finite end in a clear message, exit 2 (ite
   const cases: [string, (r: R) => void, string][] = [
     ['amp/0', (r) => (path0(r).s02 = 'amp/0'), "xafs: path 1 s02: expression 'amp/0' is Infinity at the starting values (amp = 1); a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
     ['log(0)*sig2', (r) => (path0(r).sigma2 = 'log(0)*sig2'), "xafs: path 1 sigma2: expression 'log(0)*sig2' is -Infinity at the starting values (sig2 = 0.005); a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
-    ['sqrt(-1)', (r) => (path0(r).s02 = 'sqrt(-1)'), "xafs: path 1 s02: expression 'sqrt(-1)' is NaN at the starting values; a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
-    ['10^400', (r) => (path0(r).s02 = '10^400'), "xafs: path 1 s02: expression '10^400' is Infinity at the starting values; a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
+    ['sqrt(-1)', (r) => (path0(r).s02 = 'amp*sqrt(-1)'), "xafs: path 1 s02: expression 'amp*sqrt(-1)' is NaN at the starting values (amp = 1); a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
+    ['10^400', (r) => (path0(r).s02 = '10^400*amp'), "xafs: path 1 s02: expression '10^400*amp' is Infinity at the starting values (amp = 1); a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
     ['sig2/0', (r) => (path0(r).sigma2 = 'sig2/0'), "xafs: path 1 sigma2: expression 'sig2/0' is Infinity at the starting values (sig2 = 0.005); a path value must be a finite number: change the starting values, bound the parameters it uses (min, max) or change the expression\n"],
     [
       'amp/(amp-amp) as a parameter',

@@ -77,8 +77,14 @@ describe('plausibility warnings', () => {
   });
 
   it('a negative S0², a negative N, σ² ≤ 0, ΔR beyond 0.25 Å (evaluated at fixed values: each by its name)', () => {
-    const f = fit(cu({ amp: -0.5, nn: -3, del_e0: 4.36, del_r: 0.3, sig2: 0 }, [{ ...CU_PATH, degen: 'nn' }]));
-    expect(codes(f)).toEqual(['DELTA_R del_r', 'S02_NEGATIVE amp', 'SIGMA2_RANGE sig2', 'N_NEGATIVE nn', 'RFACTOR']);
+    const f = fit(cu({ amp: -0.5, nn: 3, del_e0: 4.36, del_r: 0.3, sig2: 0 }, [{ ...CU_PATH, degen: 'nn' }]));
+    expect(codes(f)).toEqual(['DELTA_R del_r', 'S02_NEGATIVE amp', 'SIGMA2_RANGE sig2', 'RFACTOR']);
+    // a negative N is refused before any fit (a degeneracy counts atoms: issue 17) ...
+    expect(() => fit(cu({ amp: 0.9, nn: -3, del_e0: 4.36, del_r: 0, sig2: 0.0087 }, [{ ...CU_PATH, degen: 'nn' }]))).toThrow("the degeneracy N must be above 0 (it counts atoms), but expression 'nn' is -3");
+    // ... and one a fit drives below 0 is named by the checks
+    const ds = [{ file: 'x', paths: [{ path: {} as never, params: { degen: 'nn', s02: 'amp', e0: 'de0', sigma2: 'ss' } }] }];
+    const p = { label: 'Cu-Cu', feff: 'f', reff: 2.55, n: -3, nStderr: 1, s02: 0.9, s02Stderr: 0.01, r: 2.55, e0: 0.1, deltar: 0, sigma2: 0.005, sigma2Stderr: 0.001 };
+    expect(checkResult(ds, [p], { rfactor: 0.01 }, [{ rfactor: 0.01 }]).map((c) => `${c.code} ${c.param}`)).toContain('N_NEGATIVE nn');
     // S0² outside 0.6–1.1 (but positive), and its absence at 0.9
     expect(codes(fit(cu({ amp: 0.5, del_e0: 4.36, del_r: -0.006, sig2: 0.0087 })))).toEqual(['S02_RANGE amp', 'RFACTOR']);
     expect(codes(fit(cu({ amp: 0.9, del_e0: 4.36, del_r: -0.006, sig2: 0.0087 })))).toEqual([]);

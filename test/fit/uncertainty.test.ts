@@ -113,7 +113,7 @@ describe('the Cu first-shell fit folds δχ into its noise as Larch does', () =>
     expect(run(false).statistics.chi2Reduced / run(true).statistics.chi2Reduced).toBeCloseTo(CU.noDeltaChi.statistics.chi2_reduced / CU.default.statistics.chi2_reduced, 5);
   });
   test('a recipe key of the wrong type is refused by name', () => {
-    expect(() => run('yes' as unknown as boolean)).toThrow("autobk.calcUncertainties must be true or false (got \"yes\")");
+    expect(() => run('yes' as unknown as boolean)).toThrow("'datasets[0].autobk.calcUncertainties' must be true or false, got 'yes'");
   });
 });
 

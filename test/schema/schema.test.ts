@@ -96,7 +96,7 @@ describe('CLI options and recipe keys accept the same values', () => {
   });
 
   it('the recipe descriptions hold every top-level key the parsers read', () => {
-    expect(Object.keys(FIT_RECIPE.properties)).toEqual(['title', 'comment', 'version', 'params', 'datasets', 'force', '$schema']);
+    expect(Object.keys(FIT_RECIPE.properties)).toEqual(['title', 'comment', 'version', 'params', 'datasets', 'force', 'restraints', '$schema']);
     expect(BATCH_RECIPE.required).toEqual(['inputs']);
   });
 });
