@@ -279,6 +279,10 @@ function describeMethod(r: ValenceResult): string {
       return `half (normalized μ = ${st.halfLevel})`;
     case 'integral':
       return `integral (∫E dμ over normalized μ ${(st.integralLevels as number[]).join(' to ')})`;
+    case 'half-main':
+      return `half-main (last crossing of normalized μ = ${st.halfLevel} below the white line)`;
+    case 'deriv-main':
+      return `deriv-main (first maximum of dμ/dE smoothed by a ${st.smooth} eV Gaussian on the main rise, where normalized μ ≥ ${st.mainLevel})`;
     case 'lcf':
       return `LCF of normalized μ over e0 ${st.emin} to +${st.emax} eV (fractions ≥ 0, summing to 1)`;
   }

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { addPreEdgeOptions, parseNumber, type Io, type NumberRule } from './program.js';
 
 /** Edge definitions and valence methods (src/xanes/edge.ts, src/xanes/valence.ts); kept here so registration loads no numerics. */
-const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
+const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'];
 const VALENCE_METHODS = [...EDGE_METHODS, 'lcf'];
 
 type Fail = (message: string) => never;

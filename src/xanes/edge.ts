@@ -32,21 +32,28 @@
  * the data (`noise`: 1.4826·median of each point's departure from the line through its
  * neighbours) unless given. They do not include normalization or calibration errors.
  *
+ * - `half-main`: the half-height crossing on the main rise: the last upward crossing of `halfLevel`
+ *   below the white line (a pre-edge peak that crosses the level and falls back is passed over).
+ * - `deriv-main`: the first maximum of the Gaussian-smoothed (σ = `smooth`) derivative on the main
+ *   rise where normalized μ has reached `mainLevel` (0.2) of the edge step; pre-edge features
+ *   separated from the rise by a dip are excluded. Competing maxima are reported. Both are
+ *   defined in detail, with the figures that chose them, in docs/edges.md.
+ *
  * White line (`whiteLine`, src/xanes/whiteline.ts): position, height and area of the first peak
  * of norm (or flat) within 15 eV above e0, computed in the same kernel call.
  */
 import { XafsError } from '../errors.js';
 import { MIN_STEP_FRACTION } from '../constants.js';
 import { preEdgeScan, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
-import { EDGE_KERNEL, findE0Index, xanesEdges } from '../wasm.js';
+import { EDGE_KERNEL, findE0Index, smoothDerivatives, xanesEdges } from '../wasm.js';
 import { whiteLineFromKernel, type WhiteLine, type WhiteLineOptions } from './whiteline.js';
 
 export type { WhiteLine, WhiteLineOptions } from './whiteline.js';
 
-export type EdgeMethod = 'deriv' | 'deriv-fit' | 'half' | 'zero2' | 'integral';
+export type EdgeMethod = 'deriv' | 'deriv-fit' | 'half' | 'zero2' | 'integral' | 'deriv-main' | 'half-main';
 
 /** Every edge definition, in the order tables show them. */
-export const EDGE_METHODS: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
+export const EDGE_METHODS: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'];
 
 export interface EdgeOptions {
   /** The definitions to compute. @default EDGE_METHODS (all) */
@@ -59,6 +66,8 @@ export interface EdgeOptions {
   halfLevel?: number;
   /** Normalized-μ window [μ1, μ2] of the integral method. @default [0.15, 0.85] */
   integralLevels?: [number, number];
+  /** deriv-main: a derivative maximum counts only where normalized μ has reached this fraction of the edge step. @default 0.2 */
+  mainLevel?: number;
   /** White line options, or false to skip it. @default {} (computed) */
   whiteLine?: WhiteLineOptions | false;
   /** White-noise σ of the normalized spectrum; estimated from the data when not given. */
@@ -77,6 +86,13 @@ export interface EdgePosition {
   derivative?: number;
   /** integral: the energies where norm reaches μ1 and μ2 (eV). */
   window?: [number, number];
+  /**
+   * deriv-main: the uncertainty of the definition itself (eV): half the distance to a competing
+   * derivative maximum (see COMPETE_RATIO), else 0. Not included in `stderr`.
+   */
+  definitionSpread?: number;
+  /** deriv-main: the competing maximum (energy eV, height relative to the one taken), when there is one. */
+  competitor?: { energy: number; ratio: number };
 }
 
 export interface EdgeReport {
@@ -114,6 +130,7 @@ interface Resolved {
   searchWidth: number;
   halfLevel: number;
   integralLevels: [number, number];
+  mainLevel: number;
   whiteLine: Required<WhiteLineOptions> | false;
   noise: number | undefined;
   preEdge: PreEdgeOptions;
@@ -138,6 +155,8 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
   if (levels.length !== 2 || !levels.every(Number.isFinite) || !(levels[0] < levels[1]) || levels[0] <= 0) {
     throw new XafsError('EOPTION', `the integral levels must be two normalized-μ values 0 < μ1 < μ2, got ${levels.join(', ')}`);
   }
+  const mainLevel = o.mainLevel ?? 0.2;
+  if (!Number.isFinite(mainLevel) || mainLevel <= 0 || mainLevel >= 1) throw new XafsError('EOPTION', `the main-edge level must lie between 0 and 1 (normalized μ), got ${mainLevel}`);
   if (o.noise !== undefined && !(Number.isFinite(o.noise) && o.noise >= 0)) throw new XafsError('EOPTION', `noise must be a number ≥ 0, got ${o.noise}`);
   if (o.preEdge && 'e0' in o.preEdge && (o.preEdge as PreEdgeOptions).e0 !== undefined) {
     throw new XafsError('EOPTION', 'the edge methods find e0 themselves: do not pass e0 to the normalization');
@@ -150,6 +169,7 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
     searchWidth: positive('the search width', o.searchWidth, 10),
     halfLevel,
     integralLevels: [levels[0], levels[1]],
+    mainLevel,
     whiteLine: wl as Required<WhiteLineOptions> | false,
     noise: o.noise,
     preEdge: { ...(o.preEdge ?? {}) },
@@ -230,7 +250,7 @@ export function edgesOfNormalized(n: NormalizedSpectrum, options: EdgeOptions = 
   const warnings: string[] = [];
   const step = localStep(n.energy, n.ie0);
   const sigma = Math.max(o.smooth, step);
-  if (sigma > o.smooth && (want.has('deriv-fit') || want.has('zero2'))) {
+  if (sigma > o.smooth && (want.has('deriv-fit') || want.has('zero2') || want.has('deriv-main'))) {
     warnings.push(`smoothing width raised from ${o.smooth} eV to the energy step at e0 (${fmt(sigma)} eV)`);
   }
   let mask = 0;
@@ -281,6 +301,25 @@ export function edgesOfNormalized(n: NormalizedSpectrum, options: EdgeOptions = 
     else if (k.integral.status === 3) errors.integral = `normalized μ never reaches ${l2} above the edge: lower the upper integral level (e.g. --integral-levels ${l1},0.9)`;
     else errors.integral = `no crossing of ${l1} on the rising edge: ${HALF_FAIL[k.integral.status]?.replace('the level', `${l1}`) ?? 'not found'}`;
   }
+  if (want.has('half-main') || want.has('deriv-main')) {
+    const m = mainEdge(n, o.halfLevel, o.mainLevel, sigma, k.noise);
+    if (want.has('half-main')) {
+      if (typeof m.half === 'string') errors['half-main'] = m.half;
+      else edges['half-main'] = { method: 'half-main', ...m.half };
+    }
+    if (want.has('deriv-main')) {
+      if (typeof m.deriv === 'string') errors['deriv-main'] = m.deriv;
+      else {
+        edges['deriv-main'] = { method: 'deriv-main', ...m.deriv };
+        const c = m.deriv.competitor;
+        if (c) {
+          warnings.push(
+            `deriv-main: two maxima of the smoothed derivative compete on the main rise, at ${fmt(m.deriv.energy)} eV (taken, the first) and ${fmt(c.energy)} eV (${Math.round(100 * c.ratio)}% of its height): the edge may jump between them from scan to scan (±${fmt(m.deriv.definitionSpread!)} eV); half-main is steadier`,
+          );
+        }
+      }
+    }
+  }
   let whiteLine: WhiteLine | null = null;
   if (o.whiteLine !== false) {
     const w = wlOnNorm ? k.whiteLine : xanesEdges(n.energy, n.flat, n.ie0, { ...params, mask: EDGE_KERNEL.whiteLine, noise: 0 }).whiteLine;
@@ -303,6 +342,128 @@ export function edgeEnergy(spectrum: { energy: Float64Array; mu: Float64Array },
   const e = r.edges[method];
   if (!e) throw new XafsError('ENOEDGE', `${method}: ${r.errors[method]}`);
   return e;
+}
+
+/** deriv-main: a second maximum at least this fraction of the first's height ... */
+export const COMPETE_RATIO = 0.8;
+/** ... and within this distance (eV) competes with it. */
+export const COMPETE_WIDTH = 10;
+/** A dip this deep (normalized μ below the feature before it) separates a pre-edge feature from the main rise. */
+export const PRE_EDGE_DIP = 0.1;
+/** The white line (or the top of the rise) is the highest norm within this many eV above the first crossing of the half level. */
+const TOP_WINDOW = 40;
+
+interface MainEdge {
+  half: string | { energy: number; stderr: number | null };
+  deriv: string | { energy: number; stderr: number | null; derivative: number; definitionSpread: number; competitor?: { energy: number; ratio: number } };
+}
+
+/**
+ * The main-rise definitions (half-main, deriv-main), see docs/edges.md.
+ *
+ * top: the highest normalized μ (3-point mean) within TOP_WINDOW eV above the first point that
+ * reaches `level` — the white line, or the top of the rise.
+ * half-main: the last upward crossing of `level` below top, interpolated linearly; a pre-edge
+ * peak that crosses the level and falls back is passed over.
+ * deriv-main: the Gaussian-smoothed (σ) dμ/dE sampled every σ/8 eV. The main rise runs from the
+ * half-main crossing up to where the derivative turns ≤ 0 (the white-line top) and down to the
+ * nearest point where it is ≤ 0 after a feature standing PRE_EDGE_DIP above it (a pre-edge peak
+ * and its dip). The edge is the first derivative maximum in that range where norm ≥ `mainLevel`
+ * and the derivative is at least 20 % of the range's largest (so that noise wiggles do not
+ * count). A later maximum within COMPETE_WIDTH eV reaching COMPETE_RATIO of its height competes:
+ * reported, with half their distance as the definition's own uncertainty.
+ */
+function mainEdge(n: NormalizedSpectrum, level: number, mainLevel: number, sigma: number, noise: number): MainEdge {
+  const { energy: x, norm: y } = n;
+  const len = x.length;
+  let first = -1;
+  for (let i = 0; i < len; i++) {
+    if (y[i]! >= level) {
+      first = i;
+      break;
+    }
+  }
+  if (first <= 0) {
+    const why = first === 0 ? `normalized μ is above ${level} from the start of the scan` : `normalized μ never reaches ${level}`;
+    return { half: `no main-rise crossing: ${why}`, deriv: `no main rise: ${why}` };
+  }
+  let top = first;
+  let best = -Infinity;
+  for (let i = first; i < len && x[i]! <= x[first]! + TOP_WINDOW; i++) {
+    const m = (y[Math.max(0, i - 1)]! + y[i]! + y[Math.min(len - 1, i + 1)]!) / 3;
+    if (m > best) {
+      best = m;
+      top = i;
+    }
+  }
+  let j = -1;
+  for (let i = Math.min(top, len - 1) - 1; i >= 0; i--) {
+    if (y[i]! < level && y[i + 1]! >= level) {
+      j = i;
+      break;
+    }
+  }
+  if (j < 0) return { half: `no main-rise crossing of ${level} below the white line`, deriv: `no main rise below the white line` };
+  const dy = y[j + 1]! - y[j]!;
+  const dx = x[j + 1]! - x[j]!;
+  const ecross = x[j]! + ((level - y[j]!) * dx) / dy;
+  const half = { energy: ecross, stderr: Number.isFinite(noise) && noise > 0 ? (noise * dx) / dy : null };
+
+  // smoothed derivative on a fine grid around the rise
+  const lo = Math.max(x[0]!, ecross - TOP_WINDOW);
+  const hi = Math.min(x[len - 1]!, x[top]! + 2 * sigma);
+  const h = sigma / 8;
+  const m = Math.max(3, Math.floor((hi - lo) / h) + 1);
+  const g = new Float64Array(m);
+  for (let i = 0; i < m; i++) g[i] = lo + i * h;
+  const { d1, d2 } = smoothDerivatives(x, y, g, sigma);
+  const normAt = (e: number) => {
+    let a = 0;
+    let b = len - 1;
+    while (b - a > 1) {
+      const c = (a + b) >> 1;
+      if (x[c]! <= e) a = c;
+      else b = c;
+    }
+    return y[a]! + ((e - x[a]!) * (y[b]! - y[a]!)) / (x[b]! - x[a]!);
+  };
+  const ic = Math.min(m - 1, Math.max(0, Math.round((ecross - lo) / h)));
+  let ihi = ic;
+  while (ihi < m - 1 && d1[ihi]! > 0) ihi++;
+  let ilo = ic;
+  for (let i = ic; i >= 0; i--) {
+    ilo = i;
+    if (d1[i]! <= 0) {
+      // is there a feature below standing PRE_EDGE_DIP above this point?
+      const here = normAt(g[i]!);
+      let peak = -Infinity;
+      for (let k = i - 1; k >= 0 && g[k]! >= g[i]! - 15; k--) peak = Math.max(peak, normAt(g[k]!));
+      if (peak - here >= PRE_EDGE_DIP) break;
+    }
+  }
+  const maxima: { energy: number; d1: number; norm: number }[] = [];
+  for (let i = Math.max(ilo, 1); i < ihi; i++) {
+    if (d2[i - 1]! > 0 && d2[i]! <= 0) {
+      const t = d2[i - 1]! / (d2[i - 1]! - d2[i]!);
+      const e = g[i - 1]! + t * h;
+      maxima.push({ energy: e, d1: d1[i - 1]! + t * (d1[i]! - d1[i - 1]!), norm: normAt(e) });
+    }
+  }
+  const largest = Math.max(0, ...maxima.map((q) => q.d1));
+  const cands = maxima.filter((q) => q.norm >= mainLevel && q.d1 >= 0.2 * largest);
+  if (cands.length === 0) return { half, deriv: `no maximum of the smoothed derivative (σ = ${fmt(sigma)} eV) on the main rise where normalized μ ≥ ${mainLevel}` };
+  const pick = cands[0]!;
+  const rival = cands.slice(1).find((q) => q.energy - pick.energy <= COMPETE_WIDTH && q.d1 >= COMPETE_RATIO * pick.d1);
+  // noise σ of the smoothed derivative's zero: noise/(σ^1.5·|d³μ|) is the deriv-fit estimate; here
+  // the curvature is not refined, so the error bar is left to the kernel-backed methods
+  const deriv = {
+    energy: pick.energy,
+    stderr: null,
+    derivative: pick.d1,
+    definitionSpread: rival ? (rival.energy - pick.energy) / 2 : 0,
+    ...(rival ? { competitor: { energy: rival.energy, ratio: rival.d1 / pick.d1 } } : {}),
+  };
+  return { half, deriv };
 }
 
 function fmt(x: number): string {

@@ -541,7 +541,8 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     if (method === 'deriv-fit' || method === 'zero2') settings.smooth = rep.smooth;
     return e;
   });
-  if (method === 'half') settings.halfLevel = resolved.halfLevel;
+  if (method === 'half' || method === 'half-main') settings.halfLevel = resolved.halfLevel;
+  if (method === 'deriv-main') Object.assign(settings, { mainLevel: resolved.mainLevel, smooth: resolved.smooth });
   if (method === 'integral') settings.integralLevels = resolved.integralLevels;
   if (method === 'deriv-fit' || method === 'zero2') settings.searchWidth = resolved.searchWidth;
 

@@ -270,8 +270,17 @@ describe('a two-edge mixture (two arctans 3 eV apart, 50/50)', () => {
   const r = edgesOfNormalized(asNormalized({ energy, norm }), { smooth: 0.5 });
 
   it('deriv-fit warns that two derivative maxima of similar height compete', () => {
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(/^deriv-fit: two maxima of the smoothed derivative of similar height, at 712\d\.\d+ eV \(taken\) and 712\d\.\d+ eV \(\d+%\): the edge position may jump between them \(a mixture, or a shoulder on the edge\); half, integral or --method lcf are steadier$/);
+    const fitWarnings = r.warnings.filter((w) => w.startsWith('deriv-fit'));
+    expect(fitWarnings).toHaveLength(1);
+    expect(fitWarnings[0]).toMatch(/^deriv-fit: two maxima of the smoothed derivative of similar height, at 712\d\.\d+ eV \(taken\) and 712\d\.\d+ eV \(\d+%\): the edge position may jump between them \(a mixture, or a shoulder on the edge\); half, integral or --method lcf are steadier$/);
+  });
+
+  it('deriv-main takes the first maximum (7120 eV), names the rival at 7123 eV and carries half their distance as the definition spread', () => {
+    const d = r.edges['deriv-main']!;
+    expect(Math.abs(d.energy - 7120)).toBeLessThan(0.2);
+    expect(Math.abs(d.competitor!.energy - 7123)).toBeLessThan(0.2);
+    expect(Math.abs(d.definitionSpread! - 1.5)).toBeLessThan(0.2);
+    expect(r.warnings.filter((w) => w.startsWith('deriv-main: two maxima'))).toHaveLength(1);
   });
 
   it('half and integral sit midway between the edges (7121.5 eV) within 0.01 eV', () => {
