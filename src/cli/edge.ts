@@ -1,9 +1,9 @@
 // `xafs edge` and `xafs valence`: inputs through src/xanes/inputs.ts, numbers from src/xanes/edge.ts
 // and src/xanes/valence.ts, then a text table or one JSON document.
 import { XafsError } from '../errors.js';
-import { EDGE_METHODS, edgePositions, type EdgeMethod, type EdgeOptions, type EdgeReport } from '../xanes/edge.js';
+import { DEFAULT_EDGE_METHODS, edgePositions, type EdgeMethod, type EdgeOptions, type EdgeReport } from '../xanes/edge.js';
 import { loadSeries, type LoadOptions, type SeriesSpectrum } from '../xanes/inputs.js';
-import { valence, type ValenceMethod, type ValenceOptions, type ValenceReference, type ValenceResult } from '../xanes/valence.js';
+import { DEFAULT_VALENCE_METHOD, valence, type ValenceMethod, type ValenceOptions, type ValenceReference, type ValenceResult } from '../xanes/valence.js';
 import { checkExpression, splitGroup, toJson } from './format.js';
 import { ExitStatus, type Io } from './program.js';
 
@@ -45,6 +45,7 @@ function edgeOptions(o: Opts): Omit<EdgeOptions, 'methods'> {
     smooth: num(o, 'smooth'),
     searchWidth: num(o, 'searchWidth'),
     halfLevel: num(o, 'halfLevel'),
+    mainLevel: num(o, 'mainLevel'),
     integralLevels: o.integralLevels as [number, number] | undefined,
     preEdge,
   };
@@ -100,7 +101,7 @@ export function edgeJson(methods: readonly EdgeMethod[], rows: EdgeRow[], settin
         edges: Object.fromEntries(
           methods.map((m) => {
             const e = r.edges[m];
-            return [m, e ? { energy: e.energy, stderr: e.stderr, ...(e.derivative !== undefined ? { derivative: e.derivative } : {}), ...(e.window ? { window: e.window } : {}) } : null];
+            return [m, e ? { energy: e.energy, stderr: e.stderr, ...(e.derivative !== undefined ? { derivative: e.derivative } : {}), ...(e.window ? { window: e.window } : {}), ...(e.definitionSpread !== undefined ? { definitionSpread: e.definitionSpread } : {}), ...(e.competitor ? { competitor: e.competitor } : {}) } : null];
           }),
         ),
         errors: r.errors,
@@ -128,7 +129,7 @@ function edgeTable(methods: readonly EdgeMethod[], rows: EdgeRow[], wlSpace: str
 export function edgeCommand(samples: string[], o: Opts, io: Io): void {
   checkExpression('--mu', str(o, 'mu'));
   checkExpression('--energy', str(o, 'energy'));
-  const methods = (o.method as EdgeMethod[] | undefined) ?? EDGE_METHODS;
+  const methods = (o.method as EdgeMethod[] | undefined) ?? DEFAULT_EDGE_METHODS;
   const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group') });
   const wlSpace = (str(o, 'wlSpace') ?? 'norm') as 'norm' | 'flat';
   const options: EdgeOptions = { ...edgeOptions(o), methods, whiteLine: { space: wlSpace, window: num(o, 'wlWindow') } };
@@ -146,7 +147,7 @@ export function edgeCommand(samples: string[], o: Opts, io: Io): void {
     allFailed(io, failures);
   }
   const first = rows.find((r) => r.report)!.report!;
-  const settings = { smooth: first.smooth, searchWidth: options.searchWidth ?? 10, halfLevel: options.halfLevel ?? 0.5, integralLevels: options.integralLevels ?? [0.15, 0.85], whiteLine: { space: wlSpace, window: num(o, 'wlWindow') ?? 15 } };
+  const settings = { smooth: first.smooth, searchWidth: options.searchWidth ?? 10, halfLevel: options.halfLevel ?? 0.5, integralLevels: options.integralLevels ?? [0.15, 0.85], ...(methods.includes('deriv-main') ? { mainLevel: options.mainLevel ?? 0.2 } : {}), whiteLine: { space: wlSpace, window: num(o, 'wlWindow') ?? 15 } };
   const text = o.json ? toJson(edgeJson(methods, rows, settings)) + '\n' : edgeTable(methods, rows, wlSpace);
   for (const { spectrum: s, report: r } of rows) {
     if (!r) continue;
@@ -318,7 +319,7 @@ function valenceText(r: ValenceResult): string {
     const rows = r.samples.map((s) => (s.valence === null ? [s.name, 'failed', ''] : [s.name, pm(s.edge!, s.edgeStderr, 2), pm(s.valence, s.valenceStderr, 3)]));
     out.push(table(['sample', 'edge (eV)', 'valence'], rows).trimEnd());
   }
-  out.push('± one σ: noise of the data and, for a calibration, the scatter of the references.');
+  out.push('± one σ: noise of the data, the edge definition\'s own spread (deriv-main: competing maxima) and, for a calibration, the scatter of the references.');
   return out.join('\n') + '\n';
 }
 
@@ -330,7 +331,7 @@ export function valenceCommand(samples: string[], o: Opts, io: Io): void {
   if (refArgs.length === 0) throw new XafsError('ETOOFEW', 'no references: give at least two with --ref FILE=VALENCE (of different valences), e.g. --ref FeO.xdi=2 --ref Fe2O3.xdi=3');
   const { refs, warnings: refWarnings } = loadReferences(refArgs, { mu: str(o, 'refMu') });
   const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group') });
-  const options: ValenceOptions = { ...edgeOptions(o), method: (str(o, 'method') ?? 'half') as ValenceMethod, form: (str(o, 'form') ?? 'linear') as 'linear' | 'quadratic', emin: num(o, 'emin'), emax: num(o, 'emax') };
+  const options: ValenceOptions = { ...edgeOptions(o), method: (str(o, 'method') ?? DEFAULT_VALENCE_METHOD) as ValenceMethod, form: (str(o, 'form') ?? 'linear') as 'linear' | 'quadratic', emin: num(o, 'emin'), emax: num(o, 'emax') };
   const r = valence(refs, spectra, options);
   const failures = r.samples.filter((s) => s.error !== undefined).map((s) => ({ source: s.source, error: s.error! }));
   if (failures.length === r.samples.length) {

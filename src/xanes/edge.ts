@@ -52,11 +52,14 @@ export type { WhiteLine, WhiteLineOptions } from './whiteline.js';
 
 export type EdgeMethod = 'deriv' | 'deriv-fit' | 'half' | 'zero2' | 'integral' | 'deriv-main' | 'half-main';
 
+/** What `edgePositions` computes unless told: every definition but deriv-main, whose competing-maxima warning fires on most oxides (see docs/edges.md). */
+export const DEFAULT_EDGE_METHODS: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'half-main'];
+
 /** Every edge definition, in the order tables show them. */
 export const EDGE_METHODS: readonly EdgeMethod[] = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'];
 
 export interface EdgeOptions {
-  /** The definitions to compute. @default EDGE_METHODS (all) */
+  /** The definitions to compute. @default DEFAULT_EDGE_METHODS */
   methods?: readonly EdgeMethod[];
   /** Gaussian σ (eV) smoothing dμ/dE for deriv-fit and zero2; raised to the energy step at e0 when smaller. @default 1 */
   smooth?: number;
@@ -144,7 +147,7 @@ function positive(name: string, v: number | undefined, dflt: number): number {
 
 /** Resolves and checks the options (defaults in one place). */
 export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
-  const methods = o.methods ?? EDGE_METHODS;
+  const methods = o.methods ?? DEFAULT_EDGE_METHODS;
   for (const m of methods) {
     if (!EDGE_METHODS.includes(m)) throw new XafsError('EOPTION', `unknown edge method '${m}': use ${EDGE_METHODS.join(', ')}`);
   }
@@ -346,8 +349,10 @@ export function edgeEnergy(spectrum: { energy: Float64Array; mu: Float64Array },
 
 /** deriv-main: a second maximum at least this fraction of the first's height ... */
 export const COMPETE_RATIO = 0.8;
-/** ... and within this distance (eV) competes with it. */
+/** ... and within this distance (eV) ... */
 export const COMPETE_WIDTH = 10;
+/** ... with the derivative between them never below this fraction of the first's height (a shallow valley, which noise can fill so that the first maximum vanishes) competes with it. */
+export const VALLEY_RATIO = 0.9;
 /** A dip this deep (normalized μ below the feature before it) separates a pre-edge feature from the main rise. */
 export const PRE_EDGE_DIP = 0.1;
 /** The white line (or the top of the rise) is the highest norm within this many eV above the first crossing of the half level. */
@@ -370,8 +375,10 @@ interface MainEdge {
  * nearest point where it is ≤ 0 after a feature standing PRE_EDGE_DIP above it (a pre-edge peak
  * and its dip). The edge is the first derivative maximum in that range where norm ≥ `mainLevel`
  * and the derivative is at least 20 % of the range's largest (so that noise wiggles do not
- * count). A later maximum within COMPETE_WIDTH eV reaching COMPETE_RATIO of its height competes:
- * reported, with half their distance as the definition's own uncertainty.
+ * count). A later maximum within COMPETE_WIDTH eV reaching COMPETE_RATIO of its height, with the
+ * derivative between them staying above VALLEY_RATIO of the first's height, competes (noise can
+ * erase the first maximum, and the edge jumps to the second): reported, with half their distance
+ * as the definition's own uncertainty.
  */
 function mainEdge(n: NormalizedSpectrum, level: number, mainLevel: number, sigma: number, noise: number): MainEdge {
   const { energy: x, norm: y } = n;
@@ -407,7 +414,9 @@ function mainEdge(n: NormalizedSpectrum, level: number, mainLevel: number, sigma
   const dy = y[j + 1]! - y[j]!;
   const dx = x[j + 1]! - x[j]!;
   const ecross = x[j]! + ((level - y[j]!) * dx) / dy;
-  const half = { energy: ecross, stderr: Number.isFinite(noise) && noise > 0 ? (noise * dx) / dy : null };
+  // error propagation as for half (assembly/xanes_edge.ts): ∂E/∂y_j = −h(1−t)/Δy, ∂E/∂y_{j+1} = −h·t/Δy
+  const t = (level - y[j]!) / dy;
+  const half = { energy: ecross, stderr: Number.isFinite(noise) ? (noise * dx * Math.sqrt((1 - t) * (1 - t) + t * t)) / dy : null };
 
   // smoothed derivative on a fine grid around the rise
   const lo = Math.max(x[0]!, ecross - TOP_WINDOW);
@@ -453,7 +462,13 @@ function mainEdge(n: NormalizedSpectrum, level: number, mainLevel: number, sigma
   const cands = maxima.filter((q) => q.norm >= mainLevel && q.d1 >= 0.2 * largest);
   if (cands.length === 0) return { half, deriv: `no maximum of the smoothed derivative (σ = ${fmt(sigma)} eV) on the main rise where normalized μ ≥ ${mainLevel}` };
   const pick = cands[0]!;
-  const rival = cands.slice(1).find((q) => q.energy - pick.energy <= COMPETE_WIDTH && q.d1 >= COMPETE_RATIO * pick.d1);
+  // the lowest smoothed derivative between the first maximum and a later one
+  const valley = (q: { energy: number }) => {
+    let v = Infinity;
+    for (let i = 0; i < m; i++) if (g[i]! > pick.energy && g[i]! < q.energy) v = Math.min(v, d1[i]!);
+    return v;
+  };
+  const rival = cands.slice(1).find((q) => q.energy - pick.energy <= COMPETE_WIDTH && q.d1 >= COMPETE_RATIO * pick.d1 && valley(q) >= VALLEY_RATIO * pick.d1);
   // noise σ of the smoothed derivative's zero: noise/(σ^1.5·|d³μ|) is the deriv-fit estimate; here
   // the curvature is not refined, so the error bar is left to the kernel-backed methods
   const deriv = {

@@ -30,6 +30,10 @@ import { checkEdgeOptions, EDGE_METHODS, edgesOfNormalized, normalizeForEdges, t
 export type ValenceMethod = EdgeMethod | 'lcf';
 export const VALENCE_METHODS: readonly ValenceMethod[] = [...EDGE_METHODS, 'lcf'];
 export type CalibrationForm = 'linear' | 'quadratic';
+/** The edge definition a valence calibration uses unless told: the steadiest on the fixtures (docs/edges.md). */
+export const DEFAULT_VALENCE_METHOD: ValenceMethod = 'half-main';
+/** References of one valence whose edges differ by more than this (valence units, ΔE·slope) are flagged as disagreeing. */
+export const REPLICATE_TOLERANCE = 0.25;
 
 export interface CalibrationPoint {
   /** Edge energy, eV. */
@@ -460,7 +464,7 @@ export interface ValenceSample {
 }
 
 export interface ValenceOptions extends Omit<EdgeOptions, 'methods' | 'whiteLine'>, CalibrationLimits, LcfValenceOptions {
-  /** Edge definition for the calibration, or 'lcf'. @default 'half' */
+  /** Edge definition for the calibration, or 'lcf'. @default DEFAULT_VALENCE_METHOD ('half-main', see docs/edges.md) */
   method?: ValenceMethod;
   /** Calibration curve. @default 'linear' */
   form?: CalibrationForm;
@@ -506,7 +510,7 @@ export interface ValenceResult {
 
 /** References and samples through one method: calibration (or LCF), then every sample's valence. */
 export function valence(references: ValenceReference[], samples: ValenceSample[], options: ValenceOptions = {}): ValenceResult {
-  const method = options.method ?? 'half';
+  const method = options.method ?? DEFAULT_VALENCE_METHOD;
   if (!VALENCE_METHODS.includes(method)) throw new XafsError('EOPTION', `unknown valence method '${method}': use ${VALENCE_METHODS.join(', ')}`);
   const form = options.form ?? 'linear';
   const edgeOptions: EdgeOptions = {
@@ -534,12 +538,14 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
   });
   const settings: Record<string, unknown> = { form };
   const edgeKey = method === 'lcf' ? 'deriv' : method;
+  const refWarnings: string[] = [];
   const refEdges = refNorm.map((nz, i) => {
     const rep = edgesOfNormalized(nz, edgeOptions);
     const e = rep.edges[edgeKey];
     if (!e) throw new XafsError('ENOEDGE', `reference ${references[i]!.source}: ${rep.errors[edgeKey]}`);
-    if (method === 'deriv-fit' || method === 'zero2') settings.smooth = rep.smooth;
-    return e;
+    if (method === 'deriv-fit' || method === 'zero2' || method === 'deriv-main') settings.smooth = rep.smooth;
+    for (const w of rep.warnings) refWarnings.push(`reference ${references[i]!.source}: ${w}`);
+    return { ...e, stderr: withSpread(e) };
   });
   if (method === 'half' || method === 'half-main') settings.halfLevel = resolved.halfLevel;
   if (method === 'deriv-main') Object.assign(settings, { mainLevel: resolved.mainLevel, smooth: resolved.smooth });
@@ -579,14 +585,16 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     form,
     options,
   );
+  cal.warnings.push(...refWarnings, ...referenceConsistency(references.map((r, i) => ({ source: r.source, valence: r.valence, edge: refEdges[i]!.energy, edgeStderr: refEdges[i]!.stderr }))));
   for (const s of samples) {
     const base = { source: s.source, name: s.name ?? s.source };
     try {
       const rep = edgesOfNormalized(normalizeForEdges(s, preOpts), edgeOptions);
       const e = rep.edges[method];
       if (!e) throw new XafsError('ENOEDGE', rep.errors[method] ?? 'no edge');
-      const v = applyCalibration(cal, e.energy, e.stderr);
-      out.push({ ...base, edge: e.energy, edgeStderr: e.stderr, valence: v.valence, valenceStderr: v.valenceStderr, warnings: [...rep.warnings, ...v.warnings] });
+      const se = withSpread(e);
+      const v = applyCalibration(cal, e.energy, se);
+      out.push({ ...base, edge: e.energy, edgeStderr: se, valence: v.valence, valenceStderr: v.valenceStderr, warnings: [...rep.warnings, ...v.warnings] });
     } catch (e) {
       out.push(failed(base, e));
     }
@@ -603,6 +611,47 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     samples: out,
     settings,
   };
+}
+
+/** The edge's noise error combined with its definition's own spread (deriv-main: half the distance to a competing maximum). */
+function withSpread(e: { stderr: number | null; definitionSpread?: number }): number | null {
+  const d = e.definitionSpread ?? 0;
+  if (d === 0) return e.stderr;
+  return Math.hypot(e.stderr ?? 0, d);
+}
+
+/**
+ * Checks the references against their valences (see docs/edges.md): every pair of different
+ * valences must have its edges in the same order (beyond their combined error bars), and
+ * references of one valence must agree within REPLICATE_TOLERANCE valence units, their edge gap
+ * converted at the references' valence-per-eV secant.
+ */
+export function referenceConsistency(refs: { source: string; valence: number; edge: number; edgeStderr: number | null }[]): string[] {
+  const out: string[] = [];
+  // valence per eV across the references: the secant between the lowest- and highest-valence
+  // groups' mean edges (robust to a calibration curve bent by the very references it checks)
+  const byV = new Map<number, number[]>();
+  for (const r of refs) byV.set(r.valence, [...(byV.get(r.valence) ?? []), r.edge]);
+  const vs = [...byV.keys()].sort((a, b) => a - b);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const dE = Math.abs(mean(byV.get(vs[vs.length - 1]!)!) - mean(byV.get(vs[0]!)!));
+  const perEv = dE > 0 ? (vs[vs.length - 1]! - vs[0]!) / dE : Infinity;
+  for (let i = 0; i < refs.length; i++) {
+    for (let j = i + 1; j < refs.length; j++) {
+      const [a, b] = refs[i]!.valence <= refs[j]!.valence ? [refs[i]!, refs[j]!] : [refs[j]!, refs[i]!];
+      const tol = Math.hypot(a.edgeStderr ?? 0, b.edgeStderr ?? 0);
+      if (a.valence < b.valence && a.edge > b.edge + tol) {
+        out.push(`references out of order: ${a.source} (valence ${a.valence}) has its edge at ${fmt(a.edge, 2)} eV, above ${b.source} (valence ${b.valence}) at ${fmt(b.edge, 2)} eV: this edge definition does not follow the valence here (try another --method, or check the valences)`);
+      } else if (a.valence === b.valence) {
+        const gap = Math.abs(a.edge - b.edge);
+        const dv = gap * perEv;
+        if (dv > REPLICATE_TOLERANCE && gap > tol) {
+          out.push(`references of the same valence ${a.valence} disagree: ${a.source} at ${fmt(a.edge, 2)} eV and ${b.source} at ${fmt(b.edge, 2)} eV, ${fmt(gap, 2)} eV apart (${Number.isFinite(dv) ? fmt(dv, 2) : 'unbounded'} in valence at the references' ${Number.isFinite(perEv) ? fmt(perEv, 3) : '—'} per eV, more than ${REPLICATE_TOLERANCE}): the edge definition is unstable on them, or they differ`);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function isCollinear(e: unknown): boolean {
