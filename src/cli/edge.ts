@@ -1,5 +1,6 @@
 // `xafs edge` and `xafs valence`: inputs through src/xanes/inputs.ts, numbers from src/xanes/edge.ts
 // and src/xanes/valence.ts, then a text table or one JSON document.
+import { existsSync, statSync } from 'node:fs';
 import { XafsError } from '../errors.js';
 import { DEFAULT_EDGE_METHODS, edgePositions, type EdgeMethod, type EdgeOptions, type EdgeReport } from '../xanes/edge.js';
 import { loadSeries, type LoadOptions, type SeriesSpectrum } from '../xanes/inputs.js';
@@ -179,23 +180,34 @@ interface RefSpec {
   path: string;
   group?: string;
   valence?: number;
+  /** FILE=NAME: the reference's name, its valence read from it as from a group label. */
+  name?: string;
 }
 
+/** FILE=VALENCE, FILE#GROUP=VALENCE, FILE=NAME (a name carrying its valence: 'MnO (2)'), or FILE alone (labelled project). */
 function parseRef(arg: string): RefSpec {
-  const eq = arg.lastIndexOf('=');
+  const eq = arg.indexOf('=');
   if (eq < 0) {
     const { path, group } = splitGroup(arg);
     return { arg, path, group };
   }
   const target = arg.slice(0, eq);
   const vtext = arg.slice(eq + 1).trim();
-  const v = Number(vtext);
-  if (target === '' || vtext === '' || !Number.isFinite(v)) {
-    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2)`);
+  if (target === '' || vtext === '') {
+    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME with the valence in the name (e.g. --ref 'FeO.xdi=FeO (2)')`);
   }
   const { path, group } = splitGroup(target);
-  return { arg, path, group, valence: v };
+  const v = Number(vtext);
+  if (Number.isFinite(v)) return { arg, path, group, valence: v };
+  const fromName = valenceFromLabel(vtext);
+  if (fromName === null) {
+    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME whose name carries the valence ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide'); '${vtext}' carries none`);
+  }
+  return { arg, path, group, valence: fromName, name: vtext };
 }
+
+/** A glob or a folder: every spectrum it matches is a reference of the valence given. */
+const isPattern = (path: string) => /[*?]/.test(path) || (existsSync(path) && statSync(path).isDirectory());
 
 function loadReferences(refArgs: string[], opts: LoadOptions): { refs: ValenceReference[]; warnings: string[] } {
   const refs: ValenceReference[] = [];
@@ -204,11 +216,13 @@ function loadReferences(refArgs: string[], opts: LoadOptions): { refs: ValenceRe
     const spec = parseRef(arg);
     const spectra = loadPicked(spec.path, spec.group, opts);
     if (spec.valence !== undefined) {
-      if (spectra.length !== 1) {
+      if (spectra.length !== 1 && !isPattern(spec.path)) {
         throw new XafsError('EOPTION', `--ref '${arg}': ${spec.path} holds ${names(spectra)}; name one: --ref '${spec.path}#NAME=${spec.valence}'`);
       }
-      const s = spectra[0]!;
-      refs.push({ energy: s.energy, mu: s.mu, valence: spec.valence, source: s.source, name: s.name });
+      for (const s of spectra) {
+        const name = spec.name !== undefined && spectra.length === 1 ? spec.name : s.name;
+        refs.push({ energy: s.energy, mu: s.mu, valence: spec.valence, source: s.source, name });
+      }
       continue;
     }
     // no '=': an Athena project whose group labels carry the valences

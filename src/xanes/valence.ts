@@ -136,17 +136,23 @@ export function calibrate(points: CalibrationPoint[], form: CalibrationForm = 'l
   if (valences.length < 2) {
     throw new XafsError('ETOOFEW', `every reference has valence ${valences[0]}: a calibration needs references of at least two different valences`);
   }
-  // references that share an edge energy but not a valence cannot be told apart by this method
+  // references that share an edge energy but not a valence cannot be told apart by this method:
+  // refused when too few distinct edges remain to fix the curve, else fitted (least squares, as
+  // Larch fits the line) with a warning
+  const shared: string[] = [];
+  const distinctEdges = new Set(points.map((q) => q.edge)).size;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const a = points[i]!;
       const b = points[j]!;
       if (a.edge === b.edge && a.valence !== b.valence) {
-        throw new XafsError('EOPTION', `${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, integral or lcf)`);
+        if (distinctEdges < p) {
+          throw new XafsError('EOPTION', `${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, half-main, integral or lcf)`);
+        }
+        shared.push(`${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV (a grid point of this definition): fitted by least squares, but this definition cannot tell them apart`);
       }
     }
   }
-  const distinctEdges = new Set(points.map((q) => q.edge)).size;
   if (distinctEdges < p) {
     throw new XafsError('ETOOFEW', `a ${form} calibration needs at least ${p} references with different edge energies, got ${distinctEdges}`);
   }
@@ -208,7 +214,7 @@ export function calibrate(points: CalibrationPoint[], form: CalibrationForm = 'l
     if (p === 3) quadraticStderr = Math.sqrt(Math.max(0, varOf(J[2]!)));
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...shared];
   const maxRms = limits.maxRms ?? 0.1;
   const minR2 = limits.minR2 ?? 0.98;
   if (exact) {

@@ -172,7 +172,7 @@ describe('xafs valence', () => {
       [[SERIES], 'xafs: no references: give at least two with --ref FILE=VALENCE (of different valences), e.g. --ref FeO.xdi=2 --ref Fe2O3.xdi=3\n'],
       [['--ref', `${FEO}=2`, SERIES], 'xafs: a valence needs at least two references of different valence (--ref FILE=VALENCE), got 1\n'],
       [['--ref', `${FEO}=2`, '--ref', `${FE2O3}=2`, SERIES], 'xafs: every reference has valence 2: give references of at least two different valences\n'],
-      [['--ref', `${FEO}=two`, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}=two': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2)\n`],
+      [['--ref', `${FEO}=two`, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}=two': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME whose name carries the valence ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide'); 'two' carries none\n`],
       [['--ref', FEO, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}': no valence given; write FILE=VALENCE (e.g. --ref FeO.xdi=2), or pass an Athena project whose group labels carry their valences ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide')\n`],
       [['--ref', `${SERIES}=2`, '--ref', `${FE2O3}=3`, FEO], `xafs: --ref '${SERIES}=2': ${SERIES} holds 200 spectra: 's0000', 's0001', 's0002', 's0003', 's0004', 's0005', 's0006', 's0007', 's0008', 's0009', ...; name one: --ref '${SERIES}#NAME=2'\n`],
       [[...REFS, '--form', 'quadratic', SERIES], 'xafs: a quadratic calibration needs at least 3 references with different edge energies, got 2\n'],
@@ -183,7 +183,7 @@ describe('xafs valence', () => {
 
   it('two references whose edges coincide for the chosen definition cannot calibrate it', async () => {
     const r = await xafs('valence', '--ref', `${SERIES}#s0000=2`, '--ref', `${SERIES}#s0001=3`, '--method', 'deriv', FEO);
-    expectRefused(r, `xafs: ${SERIES}#s0000 (valence 2) and ${SERIES}#s0001 (valence 3) have the same edge energy, 7123 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, integral or lcf)\n`);
+    expectRefused(r, `xafs: ${SERIES}#s0000 (valence 2) and ${SERIES}#s0001 (valence 3) have the same edge energy, 7123 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, half-main, integral or lcf)\n`);
   });
 
   it('an unknown method is a usage error', async () => {

@@ -124,3 +124,19 @@ describe('valence(): never a silent wrong valence, and no warning on a clean cas
     expect(r.samples[0]!.warnings.some((x) => x.includes("outside the references' edges"))).toBe(true);
   });
 });
+
+describe('calibrate(): references sharing a grid edge', () => {
+  it('with more references than coefficients, fitted by least squares (as Larch fits the line) with a warning', async () => {
+    const { calibrate } = await import('../../src/xanes/valence.js');
+    const pts = [
+      { edge: 7110, valence: 2, source: 'A' },
+      { edge: 7110, valence: 3, source: 'B' },
+      { edge: 7114, valence: 4, source: 'C' },
+    ];
+    const c = calibrate(pts, 'linear');
+    // closed form: Σ(x−x̄)(y−ȳ) = 4, Σ(x−x̄)² = 10.667, slope = 0.375
+    expect(c.slope).toBeCloseTo(0.375, 10);
+    expect(c.dof).toBe(1);
+    expect(c.warnings[0]).toBe('A (valence 2) and B (valence 3) have the same edge energy, 7110 eV (a grid point of this definition): fitted by least squares, but this definition cannot tell them apart');
+  });
+});
