@@ -47,6 +47,7 @@ function edgeOptions(o: Opts): Omit<EdgeOptions, 'methods'> {
     searchWidth: num(o, 'searchWidth'),
     halfLevel: num(o, 'halfLevel'),
     mainLevel: num(o, 'mainLevel'),
+    e0: num(o, 'e0'),
     integralLevels: o.integralLevels as [number, number] | undefined,
     preEdge,
   };

@@ -47,6 +47,7 @@ function addCommon(cmd: Command, fail: Fail): void {
     }),
   );
   cmd.optionsGroup('Normalization (pre_edge):');
+  addNum('--e0 <eV>', 'E0 for the normalization and the edge searches, eV (default: Larch find_e0, which deriv always reports)');
   addPreEdgeOptions(addNum);
 }
 

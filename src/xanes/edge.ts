@@ -45,7 +45,7 @@
 import { XafsError } from '../errors.js';
 import { MIN_STEP_FRACTION } from '../constants.js';
 import { preEdgeScan, type PreEdgeOptions, type PreEdgeResult } from '../xafs/preEdge.js';
-import { EDGE_KERNEL, findE0Index, smoothDerivatives, xanesEdges } from '../wasm.js';
+import { dedupFindE0, EDGE_KERNEL, findE0Index, smoothDerivatives, xanesEdges } from '../wasm.js';
 import { whiteLineFromKernel, type WhiteLine, type WhiteLineOptions } from './whiteline.js';
 
 export type { WhiteLine, WhiteLineOptions } from './whiteline.js';
@@ -75,8 +75,14 @@ export interface EdgeOptions {
   whiteLine?: WhiteLineOptions | false;
   /** White-noise σ of the normalized spectrum; estimated from the data when not given. */
   noise?: number;
-  /** Normalization (Larch pre_edge) options. `e0` is refused: `deriv` is find_e0 by definition. */
+  /** Normalization (Larch pre_edge) options; e0 goes in `e0`, not here. */
   preEdge?: Omit<PreEdgeOptions, 'e0'>;
+  /**
+   * E0 (eV) for the normalization (pre_edge ranges relative to it) and as the anchor of the
+   * searches (half, deriv-fit, integral start there); `deriv` still reports Larch find_e0.
+   * @default Larch find_e0
+   */
+  e0?: number;
 }
 
 export interface EdgePosition {
@@ -119,9 +125,11 @@ export interface NormalizedSpectrum {
   energy: Float64Array;
   norm: Float64Array;
   flat: Float64Array;
-  /** Larch find_e0 and its index. */
+  /** Larch find_e0 and its index, or the grid point nearest the e0 given. */
   e0: number;
   ie0: number;
+  /** Larch find_e0 when an e0 was given (e0 then holds the given one). */
+  findE0?: number;
   edgeStep: number;
   /** The normalization (absent for spectra given already normalized, see asNormalized). */
   pre?: PreEdgeResult;
@@ -137,6 +145,7 @@ interface Resolved {
   whiteLine: Required<WhiteLineOptions> | false;
   noise: number | undefined;
   preEdge: PreEdgeOptions;
+  e0: number | undefined;
 }
 
 function positive(name: string, v: number | undefined, dflt: number): number {
@@ -162,8 +171,9 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
   if (!Number.isFinite(mainLevel) || mainLevel <= 0 || mainLevel >= 1) throw new XafsError('EOPTION', `the main-edge level must lie between 0 and 1 (normalized μ), got ${mainLevel}`);
   if (o.noise !== undefined && !(Number.isFinite(o.noise) && o.noise >= 0)) throw new XafsError('EOPTION', `noise must be a number ≥ 0, got ${o.noise}`);
   if (o.preEdge && 'e0' in o.preEdge && (o.preEdge as PreEdgeOptions).e0 !== undefined) {
-    throw new XafsError('EOPTION', 'the edge methods find e0 themselves: do not pass e0 to the normalization');
+    throw new XafsError('EOPTION', 'pass e0 as the edge option e0, not inside the normalization options');
   }
+  if (o.e0 !== undefined && !Number.isFinite(o.e0)) throw new XafsError('EOPTION', `e0 must be a finite energy in eV, got ${o.e0}`);
   const wl = o.whiteLine === false ? false : { space: o.whiteLine?.space ?? 'norm', window: positive('the white-line window', o.whiteLine?.window, 15), fitWidth: positive('the white-line fit width', o.whiteLine?.fitWidth, 1) };
   if (wl && wl.space !== 'norm' && wl.space !== 'flat') throw new XafsError('EOPTION', `white-line space must be norm or flat, got '${wl.space}'`);
   return {
@@ -176,6 +186,7 @@ export function checkEdgeOptions(o: EdgeOptions = {}): Resolved {
     whiteLine: wl as Required<WhiteLineOptions> | false,
     noise: o.noise,
     preEdge: { ...(o.preEdge ?? {}) },
+    e0: o.e0,
   };
 }
 
@@ -191,10 +202,15 @@ function muRange(mu: Float64Array): number {
 }
 
 /** Larch pre_edge on the spectrum, with the de-duplicated energy and find_e0's index; refuses a step of rounding size. */
-export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64Array }, preEdgeOptions: Omit<PreEdgeOptions, 'e0'> = {}): NormalizedSpectrum {
+export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64Array }, preEdgeOptions: Omit<PreEdgeOptions, 'e0'> = {}, e0?: number): NormalizedSpectrum {
+  if (e0 !== undefined) {
+    const n = spectrum.energy.length;
+    const [lo, hi] = [Math.min(spectrum.energy[0]!, spectrum.energy[n - 1]!), Math.max(spectrum.energy[0]!, spectrum.energy[n - 1]!)];
+    if (!(e0 > lo && e0 < hi)) throw new XafsError('EOPTION', `e0 = ${e0} eV lies outside the scan (${fmt(lo)}–${fmt(hi)} eV): give an e0 on the edge`);
+  }
   let scan: ReturnType<typeof preEdgeScan>;
   try {
-    scan = preEdgeScan(spectrum, preEdgeOptions);
+    scan = preEdgeScan(spectrum, e0 === undefined ? preEdgeOptions : { ...preEdgeOptions, e0 });
   } catch (e) {
     // the edge methods take no e0: drop that remedy from the normalization's messages
     if (e instanceof XafsError && e.code === 'ENOEDGE') throw new XafsError(e.code, e.message.replace(/,? or pass --e0 E/, ''), e.exitCode);
@@ -204,13 +220,14 @@ export function normalizeForEdges(spectrum: { energy: Float64Array; mu: Float64A
   // pre_edge without e0 uses find_e0 after remove_dups: e0 is that grid point, the first index
   // holding it (as energy.indexOf(e0) finds it)
   const energy = scan.energy;
-  const ie0 = energy.indexOf(pre.e0);
+  const ie0 = e0 === undefined ? energy.indexOf(pre.e0) : scan.ie0;
   // a line or a ramp normalizes to a step of rounding size (see MIN_STEP_FRACTION)
   const range = muRange(spectrum.mu);
   if (!(pre.edgeStep > MIN_STEP_FRACTION * range)) {
     throw new XafsError('ENOEDGE', `no absorption edge found: the edge step (${pre.edgeStep.toPrecision(3)}) is negligible against the range of μ (${range.toPrecision(3)}); check the μ expression (e.g. --mu "ln(i0/itrans)")`);
   }
-  return { energy, norm: pre.norm, flat: pre.flat, e0: pre.e0, ie0, edgeStep: pre.edgeStep, pre };
+  const findE0 = e0 === undefined ? undefined : energy[dedupFindE0(spectrum.energy, spectrum.mu).index]!;
+  return { energy, norm: pre.norm, flat: pre.flat, e0: pre.e0, ie0, edgeStep: pre.edgeStep, pre, ...(findE0 !== undefined ? { findE0 } : {}) };
 }
 
 /**
@@ -277,7 +294,7 @@ export function edgesOfNormalized(n: NormalizedSpectrum, options: EdgeOptions = 
   const edges: Partial<Record<EdgeMethod, EdgePosition>> = {};
   const errors: Partial<Record<EdgeMethod, string>> = {};
   const se = (v: number) => (Number.isFinite(v) ? v : null);
-  if (want.has('deriv')) edges.deriv = { method: 'deriv', energy: n.e0, stderr: null };
+  if (want.has('deriv')) edges.deriv = { method: 'deriv', energy: n.findE0 ?? n.e0, stderr: null };
   if (want.has('half')) {
     if (k.half.status === 0) edges.half = { method: 'half', energy: k.half.energy, stderr: se(k.half.stderr) };
     else errors.half = `no half-height crossing: ${HALF_FAIL[k.half.status]?.replace('the level', `${o.halfLevel}`) ?? 'not found'}`;
@@ -336,7 +353,7 @@ export function edgesOfNormalized(n: NormalizedSpectrum, options: EdgeOptions = 
 export function edgePositions(spectrum: { energy: Float64Array; mu: Float64Array }, options: EdgeOptions = {}): EdgeReport {
   const o = checkEdgeOptions(options);
   const makeFlat = o.whiteLine !== false && o.whiteLine.space === 'flat';
-  return edgesOfNormalized(normalizeForEdges(spectrum, { ...o.preEdge, makeFlat }), options);
+  return edgesOfNormalized(normalizeForEdges(spectrum, { ...o.preEdge, makeFlat }, o.e0), options);
 }
 
 /** One method's edge energy (eV) and uncertainty; throws ENOEDGE when the method finds none. */

@@ -527,6 +527,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     integralLevels: options.integralLevels,
     noise: options.noise,
     preEdge: options.preEdge,
+    e0: options.e0,
     whiteLine: false,
   };
   const resolved = checkEdgeOptions(edgeOptions);
@@ -537,7 +538,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
 
   const refNorm = references.map((r) => {
     try {
-      return normalizeForEdges(r, preOpts);
+      return normalizeForEdges(r, preOpts, resolved.e0);
     } catch (e) {
       throw prefixed(e, `reference ${r.source}`);
     }
@@ -569,7 +570,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     for (const s of samples) {
       const base = { source: s.source, name: s.name ?? s.source };
       try {
-        const nz = normalizeForEdges(s, preOpts);
+        const nz = normalizeForEdges(s, preOpts, resolved.e0);
         const r = fit(nz, s.source);
         out.push({ ...base, edge: nz.e0, edgeStderr: null, valence: r.valence, valenceStderr: r.valenceStderr, warnings: r.warnings, fractions: r.fractions, rfactor: r.rfactor, chi2Reduced: r.chi2Reduced });
       } catch (e) {
@@ -595,7 +596,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
   for (const s of samples) {
     const base = { source: s.source, name: s.name ?? s.source };
     try {
-      const rep = edgesOfNormalized(normalizeForEdges(s, preOpts), edgeOptions);
+      const rep = edgesOfNormalized(normalizeForEdges(s, preOpts, resolved.e0), edgeOptions);
       const e = rep.edges[method];
       if (!e) throw new XafsError('ENOEDGE', rep.errors[method] ?? 'no edge');
       const se = withSpread(e);

@@ -46,3 +46,23 @@ describe('xafs valence --ref', () => {
     expect(r.err).toContain("option '--main-level' expects a normalized-μ level between 0 and 1, got '1.5'");
   });
 });
+
+describe('--e0 on xafs edge and xafs valence', () => {
+  const FEO = fixture('series/fe_ref_FeO.xdi');
+
+  it('normalizes about the e0 given; deriv still reports Larch find_e0 (7123 eV); the main-rise crossing stays at 7119.4 eV', async () => {
+    const r = await xafs('edge', FEO, '--e0', '7119', '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out).samples[0];
+    expect(s.edges.deriv.energy).toBe(7123);
+    expect(s.e0).toBe(7119);
+    expect(s.edges['half-main'].energy).toBeCloseTo(7119.4, 1);
+  });
+
+  it('an e0 outside the scan: exit 2 naming it', async () => {
+    expectRefused(await xafs('edge', FEO, '--e0', '9000'), 'xafs: e0 = 9000 eV lies outside the scan (7000–7499.5 eV): give an e0 on the edge\n');
+    const r = await xafs('valence', FEO, '--ref', `${FEO}=2`, '--ref', `${fixture('series/fe_ref_Fe2O3.xdi')}=3`, '--e0', '9000');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('e0 = 9000 eV lies outside the scan');
+  });
+});
