@@ -323,7 +323,9 @@ describe('options are checked before any numerics', () => {
     [{ smooth: 0 }, 'the smoothing width must be a number above 0, got 0'],
     [{ halfLevel: 1 }, 'the half level must lie between 0 and 1 (normalized μ), got 1'],
     [{ integralLevels: [0.8, 0.2] }, 'the integral levels must be two normalized-μ values 0 < μ1 < μ2, got 0.8, 0.2'],
-    [{ preEdge: { e0: 7000 } }, 'the edge methods find e0 themselves: do not pass e0 to the normalization'],
+    [{ preEdge: { e0: 7000 } }, 'pass e0 as the edge option e0, not inside the normalization options'],
+    [{ e0: Number.NaN }, 'e0 must be a finite energy in eV, got NaN'],
+    [{ mainLevel: 1.2 }, 'the main-edge level must lie between 0 and 1 (normalized μ), got 1.2'],
     [{ whiteLine: { space: 'mu' } }, "white-line space must be norm or flat, got 'mu'"],
   ];
   for (const [opts, message] of cases) {
