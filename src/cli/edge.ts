@@ -1,9 +1,10 @@
 // `xafs edge` and `xafs valence`: inputs through src/xanes/inputs.ts, numbers from src/xanes/edge.ts
 // and src/xanes/valence.ts, then a text table or one JSON document.
+import { existsSync, statSync } from 'node:fs';
 import { XafsError } from '../errors.js';
-import { EDGE_METHODS, edgePositions, type EdgeMethod, type EdgeOptions, type EdgeReport } from '../xanes/edge.js';
+import { DEFAULT_EDGE_METHODS, edgePositions, type EdgeMethod, type EdgeOptions, type EdgeReport } from '../xanes/edge.js';
 import { loadSeries, type LoadOptions, type SeriesSpectrum } from '../xanes/inputs.js';
-import { valence, type ValenceMethod, type ValenceOptions, type ValenceReference, type ValenceResult } from '../xanes/valence.js';
+import { DEFAULT_VALENCE_METHOD, valence, type ValenceMethod, type ValenceOptions, type ValenceReference, type ValenceResult } from '../xanes/valence.js';
 import { checkExpression, splitGroup, toJson } from './format.js';
 import { ExitStatus, type Io } from './program.js';
 
@@ -45,6 +46,8 @@ function edgeOptions(o: Opts): Omit<EdgeOptions, 'methods'> {
     smooth: num(o, 'smooth'),
     searchWidth: num(o, 'searchWidth'),
     halfLevel: num(o, 'halfLevel'),
+    mainLevel: num(o, 'mainLevel'),
+    e0: num(o, 'e0'),
     integralLevels: o.integralLevels as [number, number] | undefined,
     preEdge,
   };
@@ -100,7 +103,7 @@ export function edgeJson(methods: readonly EdgeMethod[], rows: EdgeRow[], settin
         edges: Object.fromEntries(
           methods.map((m) => {
             const e = r.edges[m];
-            return [m, e ? { energy: e.energy, stderr: e.stderr, ...(e.derivative !== undefined ? { derivative: e.derivative } : {}), ...(e.window ? { window: e.window } : {}) } : null];
+            return [m, e ? { energy: e.energy, stderr: e.stderr, ...(e.derivative !== undefined ? { derivative: e.derivative } : {}), ...(e.window ? { window: e.window } : {}), ...(e.definitionSpread !== undefined ? { definitionSpread: e.definitionSpread } : {}), ...(e.competitor ? { competitor: e.competitor } : {}) } : null];
           }),
         ),
         errors: r.errors,
@@ -128,7 +131,7 @@ function edgeTable(methods: readonly EdgeMethod[], rows: EdgeRow[], wlSpace: str
 export function edgeCommand(samples: string[], o: Opts, io: Io): void {
   checkExpression('--mu', str(o, 'mu'));
   checkExpression('--energy', str(o, 'energy'));
-  const methods = (o.method as EdgeMethod[] | undefined) ?? EDGE_METHODS;
+  const methods = (o.method as EdgeMethod[] | undefined) ?? DEFAULT_EDGE_METHODS;
   const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group'), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) });
   const wlSpace = (str(o, 'wlSpace') ?? 'norm') as 'norm' | 'flat';
   const options: EdgeOptions = { ...edgeOptions(o), methods, whiteLine: { space: wlSpace, window: num(o, 'wlWindow') } };
@@ -146,7 +149,7 @@ export function edgeCommand(samples: string[], o: Opts, io: Io): void {
     allFailed(io, failures);
   }
   const first = rows.find((r) => r.report)!.report!;
-  const settings = { smooth: first.smooth, searchWidth: options.searchWidth ?? 10, halfLevel: options.halfLevel ?? 0.5, integralLevels: options.integralLevels ?? [0.15, 0.85], whiteLine: { space: wlSpace, window: num(o, 'wlWindow') ?? 15 } };
+  const settings = { smooth: first.smooth, searchWidth: options.searchWidth ?? 10, halfLevel: options.halfLevel ?? 0.5, integralLevels: options.integralLevels ?? [0.15, 0.85], ...(methods.includes('deriv-main') ? { mainLevel: options.mainLevel ?? 0.2 } : {}), whiteLine: { space: wlSpace, window: num(o, 'wlWindow') ?? 15 } };
   const text = o.json ? toJson(edgeJson(methods, rows, settings)) + '\n' : edgeTable(methods, rows, wlSpace);
   for (const { spectrum: s, report: r } of rows) {
     if (!r) continue;
@@ -178,23 +181,34 @@ interface RefSpec {
   path: string;
   group?: string;
   valence?: number;
+  /** FILE=NAME: the reference's name, its valence read from it as from a group label. */
+  name?: string;
 }
 
+/** FILE=VALENCE, FILE#GROUP=VALENCE, FILE=NAME (a name carrying its valence: 'MnO (2)'), or FILE alone (labelled project). */
 function parseRef(arg: string): RefSpec {
-  const eq = arg.lastIndexOf('=');
+  const eq = arg.indexOf('=');
   if (eq < 0) {
     const { path, group } = splitGroup(arg);
     return { arg, path, group };
   }
   const target = arg.slice(0, eq);
   const vtext = arg.slice(eq + 1).trim();
-  const v = Number(vtext);
-  if (target === '' || vtext === '' || !Number.isFinite(v)) {
-    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2)`);
+  if (target === '' || vtext === '') {
+    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME with the valence in the name (e.g. --ref 'FeO.xdi=FeO (2)')`);
   }
   const { path, group } = splitGroup(target);
-  return { arg, path, group, valence: v };
+  const v = Number(vtext);
+  if (Number.isFinite(v)) return { arg, path, group, valence: v };
+  const fromName = valenceFromLabel(vtext);
+  if (fromName === null) {
+    throw new XafsError('EOPTION', `--ref '${arg}': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME whose name carries the valence ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide'); '${vtext}' carries none`);
+  }
+  return { arg, path, group, valence: fromName, name: vtext };
 }
+
+/** A glob or a folder: every spectrum it matches is a reference of the valence given. */
+const isPattern = (path: string) => /[*?]/.test(path) || (existsSync(path) && statSync(path).isDirectory());
 
 function loadReferences(refArgs: string[], opts: LoadOptions): { refs: ValenceReference[]; warnings: string[] } {
   const refs: ValenceReference[] = [];
@@ -203,11 +217,13 @@ function loadReferences(refArgs: string[], opts: LoadOptions): { refs: ValenceRe
     const spec = parseRef(arg);
     const spectra = loadPicked(spec.path, spec.group, opts);
     if (spec.valence !== undefined) {
-      if (spectra.length !== 1) {
+      if (spectra.length !== 1 && !isPattern(spec.path)) {
         throw new XafsError('EOPTION', `--ref '${arg}': ${spec.path} holds ${names(spectra)}; name one: --ref '${spec.path}#NAME=${spec.valence}'`);
       }
-      const s = spectra[0]!;
-      refs.push({ energy: s.energy, mu: s.mu, valence: spec.valence, source: s.source, name: s.name });
+      for (const s of spectra) {
+        const name = spec.name !== undefined && spectra.length === 1 ? spec.name : s.name;
+        refs.push({ energy: s.energy, mu: s.mu, valence: spec.valence, source: s.source, name });
+      }
       continue;
     }
     // no '=': an Athena project whose group labels carry the valences
@@ -279,6 +295,10 @@ function describeMethod(r: ValenceResult): string {
       return `half (normalized μ = ${st.halfLevel})`;
     case 'integral':
       return `integral (∫E dμ over normalized μ ${(st.integralLevels as number[]).join(' to ')})`;
+    case 'half-main':
+      return `half-main (last crossing of normalized μ = ${st.halfLevel} below the white line)`;
+    case 'deriv-main':
+      return `deriv-main (first maximum of dμ/dE smoothed by a ${st.smooth} eV Gaussian on the main rise, where normalized μ ≥ ${st.mainLevel})`;
     case 'lcf':
       return `LCF of normalized μ over e0 ${st.emin} to +${st.emax} eV (fractions ≥ 0, summing to 1)`;
   }
@@ -314,7 +334,7 @@ function valenceText(r: ValenceResult): string {
     const rows = r.samples.map((s) => (s.valence === null ? [s.name, 'failed', ''] : [s.name, pm(s.edge!, s.edgeStderr, 2), pm(s.valence, s.valenceStderr, 3)]));
     out.push(table(['sample', 'edge (eV)', 'valence'], rows).trimEnd());
   }
-  out.push('± one σ: noise of the data and, for a calibration, the scatter of the references.');
+  out.push('± one σ: noise of the data, the edge definition\'s own spread (deriv-main: competing maxima) and, for a calibration, the scatter of the references.');
   return out.join('\n') + '\n';
 }
 
@@ -326,7 +346,7 @@ export function valenceCommand(samples: string[], o: Opts, io: Io): void {
   if (refArgs.length === 0) throw new XafsError('ETOOFEW', 'no references: give at least two with --ref FILE=VALENCE (of different valences), e.g. --ref FeO.xdi=2 --ref Fe2O3.xdi=3');
   const { refs, warnings: refWarnings } = loadReferences(refArgs, { mu: str(o, 'refMu') });
   const spectra = loadArgs(samples, { mu: str(o, 'mu'), energy: str(o, 'energy'), group: str(o, 'group'), warn: (m: string) => io.err(`xafs: warning: ${m}\n`) });
-  const options: ValenceOptions = { ...edgeOptions(o), method: (str(o, 'method') ?? 'half') as ValenceMethod, form: (str(o, 'form') ?? 'linear') as 'linear' | 'quadratic', emin: num(o, 'emin'), emax: num(o, 'emax') };
+  const options: ValenceOptions = { ...edgeOptions(o), method: (str(o, 'method') ?? DEFAULT_VALENCE_METHOD) as ValenceMethod, form: (str(o, 'form') ?? 'linear') as 'linear' | 'quadratic', emin: num(o, 'emin'), emax: num(o, 'emax') };
   const r = valence(refs, spectra, options);
   const failures = r.samples.filter((s) => s.error !== undefined).map((s) => ({ source: s.source, error: s.error! }));
   if (failures.length === r.samples.length) {

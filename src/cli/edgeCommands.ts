@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { addPreEdgeOptions, parseNumber, type Io, type NumberRule } from './program.js';
 
 /** Edge definitions and valence methods (src/xanes/edge.ts, src/xanes/valence.ts); kept here so registration loads no numerics. */
-const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
+const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'];
 const VALENCE_METHODS = [...EDGE_METHODS, 'lcf'];
 
 type Fail = (message: string) => never;
@@ -30,6 +30,13 @@ function addCommon(cmd: Command, fail: Fail): void {
     }),
   );
   cmd.addOption(
+    new Option('--main-level <level>', 'deriv-main: a derivative maximum counts only where normalized μ has reached this level, between 0 and 1 (default 0.2)').argParser((v: string) => {
+      const x = Number(v);
+      if (v.trim() === '' || !(x > 0 && x < 1)) fail(`error: option '--main-level' expects a normalized-μ level between 0 and 1, got '${v}'`);
+      return x;
+    }),
+  );
+  cmd.addOption(
     new Option('--integral-levels <lo,hi>', 'integral: the normalized-μ window μ1,μ2 of E = ∫E dμ/(μ2 − μ1) (default 0.15,0.85)').argParser((v: string) => {
       const parts = v.split(',').map((p) => p.trim());
       const [lo, hi] = parts.map(Number);
@@ -40,6 +47,7 @@ function addCommon(cmd: Command, fail: Fail): void {
     }),
   );
   cmd.optionsGroup('Normalization (pre_edge):');
+  addNum('--e0 <eV>', 'E0 for the normalization and the edge searches, eV (default: Larch find_e0, which deriv always reports)');
   addPreEdgeOptions(addNum);
 }
 
@@ -50,7 +58,7 @@ export function register(program: Command, io: Io): void {
     .argument('<samples...>', 'spectra: files, folders, globs, multi-column series files, Athena projects (FILE#NAME for one group or column)');
   const failEdge: Fail = (message) => edge.error(message, { exitCode: 2, code: 'xafs.badOptionValue' });
   edge.addOption(
-    new Option('--method <list>', `edge definitions, comma-separated: ${EDGE_METHODS.join(', ')} or all (default all)`).argParser((v: string) => {
+    new Option('--method <list>', `edge definitions, comma-separated: ${EDGE_METHODS.join(', ')} or all (default: all but deriv-main)`).argParser((v: string) => {
       const list = v.split(',').map((m) => m.trim());
       if (list.includes('all')) return EDGE_METHODS;
       const bad = list.find((m) => !EDGE_METHODS.includes(m));
@@ -77,7 +85,7 @@ export function register(program: Command, io: Io): void {
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     ),
   );
-  val.addOption(new Option('--method <method>', 'edge definition of the calibration, or lcf (default half)').choices(VALENCE_METHODS));
+  val.addOption(new Option('--method <method>', 'edge definition of the calibration, or lcf (default half-main: the half-height crossing on the main rise, see docs/edges.md)').choices(VALENCE_METHODS));
   val.addOption(new Option('--form <form>', 'calibration curve (default linear)').choices(['linear', 'quadratic']));
   val.option('--ref-mu <expr>', 'μ(E) expression for the reference files (default: a column named mu, xmu, mutrans or mufluor, else norm or flat)');
   addCommon(val, failVal);

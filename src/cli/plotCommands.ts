@@ -5,7 +5,7 @@ import { parseNumber, type Io, type NumberRule } from './program.js';
 
 /** Kept here so registration loads no numerics (src/plot/make.ts PLOT_KINDS). */
 const KINDS = ['xanes', 'deriv', 'valence', 'chik', 'chir', 'chiq', 'fit', 'wavelet', 'lcf', 'pca', 'stack', 'trends', 'corner'];
-const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'];
+const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'];
 
 type Fail = (message: string) => never;
 
@@ -96,7 +96,7 @@ Without --out the SVG goes to stdout.`,
   plot.option('--phase-corrected', "fit, R space: |χ(R)| phase-corrected by the first path's scattering phase (peaks at the distances)");
   addNum('--dataset <n>', 'fit: which dataset of a multi-dataset fit (default 1)', { integer: true, min: 1 });
   plot.addOption(new Option('--ref <file=valence>', 'valence: a reference and its valence (repeat)').argParser(collect));
-  plot.addOption(new Option('--method <method>', 'deriv: the edge marked (default deriv); valence: the edge definition (default half)').choices(EDGE_METHODS));
+  plot.addOption(new Option('--method <method>', 'deriv: the edge marked (default deriv); valence: the edge definition (default half-main, as xafs valence)').choices(EDGE_METHODS));
   plot.addOption(new Option('--standard <file[=name]>', 'lcf: a standard (repeat)').argParser(collect));
   plot.addOption(new Option('--lcf-space <space>', 'lcf: norm, flat, dmude or chi (default norm)').choices(['norm', 'flat', 'dmude', 'chi']));
   addNum('--emin <eV>', 'lcf, pca: range start, eV relative to e0 (default -40 for lcf)');

@@ -282,6 +282,8 @@ export async function valenceFigure(v: ValencePlotData, o: FigureOptions = {}): 
     half: 'E at half edge step (eV)',
     zero2: 'E at the zero of d²μ/dE² (eV)',
     integral: 'integral edge energy (eV)',
+    'deriv-main': 'E₀, first maximum of dμ/dE on the main rise (eV)',
+    'half-main': 'E at half edge step, main rise (eV)',
   };
   const x = { field: 'x', type: 'quantitative', title: edgeTitle[v.method ?? ''] ?? TITLES.edge, scale: { domain: [lo, hi], nice: false, zero: false }, axis: { format: 'd' } };
   const y = { field: 'y', type: 'quantitative', title: TITLES.valence, scale: { domain: domainOf(allY, 0.1), nice: false, zero: false } };

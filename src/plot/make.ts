@@ -439,7 +439,7 @@ export async function plotFigure(kind: PlotKind, inputs: string[], o: PlotOption
         return { ...s[0]!, valence: r.valence, name: shortName(s[0]!) };
       });
       const samples = inputs.length ? loadSpectra(inputs, o).map((s) => ({ ...s, name: shortName(s) })) : [];
-      const v = valence(refs, samples, { method: (o.method ?? 'half') as ValenceMethod });
+      const v = valence(refs, samples, { method: o.method as ValenceMethod | undefined });
       if (!v.calibration) throw new XafsError('EOPTION', `the valence figure shows a calibration line: use an edge method (${EDGE_METHODS.join(', ')}), not lcf`);
       for (const s of v.samples) if (s.error) o.warn?.(`${s.source}: ${s.error}`);
       return valenceFigure({ references: v.references, samples: v.samples, calibration: v.calibration, method: v.method }, fo);

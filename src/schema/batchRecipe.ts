@@ -7,7 +7,8 @@
 import { AUTOBK_BATCH, PRE_EDGE, XFTF } from './quantities.js';
 import type { Field, ObjectField } from './validate.js';
 
-export const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral'] as const;
+// the edge definitions of src/xanes/edge.ts (EdgeMethod); a test checks the two lists agree
+export const EDGE_METHODS = ['deriv', 'deriv-fit', 'half', 'zero2', 'integral', 'deriv-main', 'half-main'] as const;
 const SPACES = ['norm', 'flat', 'dmude'] as const;
 
 const str = (description: string, extra: object = {}): Field => ({ type: 'string', description, ...extra });
@@ -53,7 +54,7 @@ export const VALENCE: ObjectField = {
   description: 'valence from an edge position calibrated on references (or by LCF)',
   required: ['references'],
   properties: {
-    method: { type: 'string', enum: [...EDGE_METHODS, 'lcf'], description: 'edge definition calibrated against valence, or lcf', default: 'half' },
+    method: { type: 'string', enum: [...EDGE_METHODS, 'lcf'], description: 'edge definition calibrated against valence, or lcf (the default is xafs valence\'s: DEFAULT_VALENCE_METHOD, docs/edges.md)', default: 'half-main' },
     form: { type: 'string', enum: ['linear', 'quadratic'], description: 'calibration curve', default: 'linear' },
     references: {
       type: 'array',

@@ -30,6 +30,10 @@ import { checkEdgeOptions, EDGE_METHODS, edgesOfNormalized, normalizeForEdges, t
 export type ValenceMethod = EdgeMethod | 'lcf';
 export const VALENCE_METHODS: readonly ValenceMethod[] = [...EDGE_METHODS, 'lcf'];
 export type CalibrationForm = 'linear' | 'quadratic';
+/** The edge definition a valence calibration uses unless told: the steadiest on the fixtures (docs/edges.md). */
+export const DEFAULT_VALENCE_METHOD: ValenceMethod = 'half-main';
+/** References of one valence whose edges differ by more than this (valence units, ΔE·slope) are flagged as disagreeing. */
+export const REPLICATE_TOLERANCE = 0.25;
 
 export interface CalibrationPoint {
   /** Edge energy, eV. */
@@ -132,17 +136,23 @@ export function calibrate(points: CalibrationPoint[], form: CalibrationForm = 'l
   if (valences.length < 2) {
     throw new XafsError('ETOOFEW', `every reference has valence ${valences[0]}: a calibration needs references of at least two different valences`);
   }
-  // references that share an edge energy but not a valence cannot be told apart by this method
+  // references that share an edge energy but not a valence cannot be told apart by this method:
+  // refused when too few distinct edges remain to fix the curve, else fitted (least squares, as
+  // Larch fits the line) with a warning
+  const shared: string[] = [];
+  const distinctEdges = new Set(points.map((q) => q.edge)).size;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const a = points[i]!;
       const b = points[j]!;
       if (a.edge === b.edge && a.valence !== b.valence) {
-        throw new XafsError('EOPTION', `${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, integral or lcf)`);
+        if (distinctEdges < p) {
+          throw new XafsError('EOPTION', `${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, half-main, integral or lcf)`);
+        }
+        shared.push(`${name(a, i)} (valence ${a.valence}) and ${name(b, j)} (valence ${b.valence}) have the same edge energy, ${a.edge} eV (a grid point of this definition): fitted by least squares, but this definition cannot tell them apart`);
       }
     }
   }
-  const distinctEdges = new Set(points.map((q) => q.edge)).size;
   if (distinctEdges < p) {
     throw new XafsError('ETOOFEW', `a ${form} calibration needs at least ${p} references with different edge energies, got ${distinctEdges}`);
   }
@@ -204,7 +214,7 @@ export function calibrate(points: CalibrationPoint[], form: CalibrationForm = 'l
     if (p === 3) quadraticStderr = Math.sqrt(Math.max(0, varOf(J[2]!)));
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...shared];
   const maxRms = limits.maxRms ?? 0.1;
   const minR2 = limits.minR2 ?? 0.98;
   if (exact) {
@@ -460,7 +470,7 @@ export interface ValenceSample {
 }
 
 export interface ValenceOptions extends Omit<EdgeOptions, 'methods' | 'whiteLine'>, CalibrationLimits, LcfValenceOptions {
-  /** Edge definition for the calibration, or 'lcf'. @default 'half' */
+  /** Edge definition for the calibration, or 'lcf'. @default DEFAULT_VALENCE_METHOD ('half-main', see docs/edges.md) */
   method?: ValenceMethod;
   /** Calibration curve. @default 'linear' */
   form?: CalibrationForm;
@@ -506,7 +516,7 @@ export interface ValenceResult {
 
 /** References and samples through one method: calibration (or LCF), then every sample's valence. */
 export function valence(references: ValenceReference[], samples: ValenceSample[], options: ValenceOptions = {}): ValenceResult {
-  const method = options.method ?? 'half';
+  const method = options.method ?? DEFAULT_VALENCE_METHOD;
   if (!VALENCE_METHODS.includes(method)) throw new XafsError('EOPTION', `unknown valence method '${method}': use ${VALENCE_METHODS.join(', ')}`);
   const form = options.form ?? 'linear';
   const edgeOptions: EdgeOptions = {
@@ -517,6 +527,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     integralLevels: options.integralLevels,
     noise: options.noise,
     preEdge: options.preEdge,
+    e0: options.e0,
     whiteLine: false,
   };
   const resolved = checkEdgeOptions(edgeOptions);
@@ -527,21 +538,24 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
 
   const refNorm = references.map((r) => {
     try {
-      return normalizeForEdges(r, preOpts);
+      return normalizeForEdges(r, preOpts, resolved.e0);
     } catch (e) {
       throw prefixed(e, `reference ${r.source}`);
     }
   });
   const settings: Record<string, unknown> = { form };
   const edgeKey = method === 'lcf' ? 'deriv' : method;
+  const refWarnings: string[] = [];
   const refEdges = refNorm.map((nz, i) => {
     const rep = edgesOfNormalized(nz, edgeOptions);
     const e = rep.edges[edgeKey];
     if (!e) throw new XafsError('ENOEDGE', `reference ${references[i]!.source}: ${rep.errors[edgeKey]}`);
-    if (method === 'deriv-fit' || method === 'zero2') settings.smooth = rep.smooth;
-    return e;
+    if (method === 'deriv-fit' || method === 'zero2' || method === 'deriv-main') settings.smooth = rep.smooth;
+    for (const w of rep.warnings) refWarnings.push(`reference ${references[i]!.source}: ${w}`);
+    return { ...e, stderr: withSpread(e) };
   });
-  if (method === 'half') settings.halfLevel = resolved.halfLevel;
+  if (method === 'half' || method === 'half-main') settings.halfLevel = resolved.halfLevel;
+  if (method === 'deriv-main') Object.assign(settings, { mainLevel: resolved.mainLevel, smooth: resolved.smooth });
   if (method === 'integral') settings.integralLevels = resolved.integralLevels;
   if (method === 'deriv-fit' || method === 'zero2') settings.searchWidth = resolved.searchWidth;
 
@@ -556,7 +570,7 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     for (const s of samples) {
       const base = { source: s.source, name: s.name ?? s.source };
       try {
-        const nz = normalizeForEdges(s, preOpts);
+        const nz = normalizeForEdges(s, preOpts, resolved.e0);
         const r = fit(nz, s.source);
         out.push({ ...base, edge: nz.e0, edgeStderr: null, valence: r.valence, valenceStderr: r.valenceStderr, warnings: r.warnings, fractions: r.fractions, rfactor: r.rfactor, chi2Reduced: r.chi2Reduced });
       } catch (e) {
@@ -578,14 +592,16 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     form,
     options,
   );
+  cal.warnings.push(...refWarnings, ...referenceConsistency(references.map((r, i) => ({ source: r.source, valence: r.valence, edge: refEdges[i]!.energy, edgeStderr: refEdges[i]!.stderr }))));
   for (const s of samples) {
     const base = { source: s.source, name: s.name ?? s.source };
     try {
-      const rep = edgesOfNormalized(normalizeForEdges(s, preOpts), edgeOptions);
+      const rep = edgesOfNormalized(normalizeForEdges(s, preOpts, resolved.e0), edgeOptions);
       const e = rep.edges[method];
       if (!e) throw new XafsError('ENOEDGE', rep.errors[method] ?? 'no edge');
-      const v = applyCalibration(cal, e.energy, e.stderr);
-      out.push({ ...base, edge: e.energy, edgeStderr: e.stderr, valence: v.valence, valenceStderr: v.valenceStderr, warnings: [...rep.warnings, ...v.warnings] });
+      const se = withSpread(e);
+      const v = applyCalibration(cal, e.energy, se);
+      out.push({ ...base, edge: e.energy, edgeStderr: se, valence: v.valence, valenceStderr: v.valenceStderr, warnings: [...rep.warnings, ...v.warnings] });
     } catch (e) {
       out.push(failed(base, e));
     }
@@ -602,6 +618,47 @@ export function valence(references: ValenceReference[], samples: ValenceSample[]
     samples: out,
     settings,
   };
+}
+
+/** The edge's noise error combined with its definition's own spread (deriv-main: half the distance to a competing maximum). */
+function withSpread(e: { stderr: number | null; definitionSpread?: number }): number | null {
+  const d = e.definitionSpread ?? 0;
+  if (d === 0) return e.stderr;
+  return Math.hypot(e.stderr ?? 0, d);
+}
+
+/**
+ * Checks the references against their valences (see docs/edges.md): every pair of different
+ * valences must have its edges in the same order (beyond their combined error bars), and
+ * references of one valence must agree within REPLICATE_TOLERANCE valence units, their edge gap
+ * converted at the references' valence-per-eV secant.
+ */
+export function referenceConsistency(refs: { source: string; valence: number; edge: number; edgeStderr: number | null }[]): string[] {
+  const out: string[] = [];
+  // valence per eV across the references: the secant between the lowest- and highest-valence
+  // groups' mean edges (robust to a calibration curve bent by the very references it checks)
+  const byV = new Map<number, number[]>();
+  for (const r of refs) byV.set(r.valence, [...(byV.get(r.valence) ?? []), r.edge]);
+  const vs = [...byV.keys()].sort((a, b) => a - b);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const dE = Math.abs(mean(byV.get(vs[vs.length - 1]!)!) - mean(byV.get(vs[0]!)!));
+  const perEv = dE > 0 ? (vs[vs.length - 1]! - vs[0]!) / dE : Infinity;
+  for (let i = 0; i < refs.length; i++) {
+    for (let j = i + 1; j < refs.length; j++) {
+      const [a, b] = refs[i]!.valence <= refs[j]!.valence ? [refs[i]!, refs[j]!] : [refs[j]!, refs[i]!];
+      const tol = Math.hypot(a.edgeStderr ?? 0, b.edgeStderr ?? 0);
+      if (a.valence < b.valence && a.edge > b.edge + tol) {
+        out.push(`references out of order: ${a.source} (valence ${a.valence}) has its edge at ${fmt(a.edge, 2)} eV, above ${b.source} (valence ${b.valence}) at ${fmt(b.edge, 2)} eV: this edge definition does not follow the valence here (try another --method, or check the valences)`);
+      } else if (a.valence === b.valence) {
+        const gap = Math.abs(a.edge - b.edge);
+        const dv = gap * perEv;
+        if (dv > REPLICATE_TOLERANCE && gap > tol) {
+          out.push(`references of the same valence ${a.valence} disagree: ${a.source} at ${fmt(a.edge, 2)} eV and ${b.source} at ${fmt(b.edge, 2)} eV, ${fmt(gap, 2)} eV apart (${Number.isFinite(dv) ? fmt(dv, 2) : 'unbounded'} in valence at the references' ${Number.isFinite(perEv) ? fmt(perEv, 3) : '—'} per eV, more than ${REPLICATE_TOLERANCE}): the edge definition is unstable on them, or they differ`);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function isCollinear(e: unknown): boolean {

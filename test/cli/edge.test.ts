@@ -22,8 +22,8 @@ describe('xafs edge', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     const lines = r.out.split('\n');
-    expect(lines[0]).toBe('source            deriv (find_e0)        deriv-fit             half            zero2         integral  edge step  white line (norm): eV  height  area (eV)');
-    expect(lines[1]).toBe('fe_ref_FeO.xdi            7123.00  7122.60 ± <0.01  7119.40 ± <0.01  7122.60 ± <0.01  7119.44 ± <0.01     0.9961                7128.35   1.458       2.55');
+    expect(lines[0]).toBe('source            deriv (find_e0)        deriv-fit             half            zero2         integral        half-main  edge step  white line (norm): eV  height  area (eV)');
+    expect(lines[1]).toBe('fe_ref_FeO.xdi            7123.00  7122.60 ± <0.01  7119.40 ± <0.01  7122.60 ± <0.01  7119.44 ± <0.01  7119.40 ± <0.01     0.9961                7128.35   1.458       2.55');
     expect(lines[2]).toMatch(/^fe_ref_Fe2O3\.xdi {10}7125\.50  7125\.68 ± <0\.01  7123\.20 ± <0\.01/);
     expect(lines[3]).toBe('Energies in eV; ± one σ from the data noise.');
   });
@@ -70,7 +70,7 @@ describe('xafs edge', () => {
 
   it('bad options are refused with exit 2', async () => {
     const usage = '(run with --help for usage)\n';
-    expectRefused(await xafs('edge', FEO, '--method', 'steepest'), `xafs: option '--method' expects deriv, deriv-fit, half, zero2, integral or all (comma-separated), got 'steepest'\n${usage}`);
+    expectRefused(await xafs('edge', FEO, '--method', 'steepest'), `xafs: option '--method' expects deriv, deriv-fit, half, zero2, integral, deriv-main, half-main or all (comma-separated), got 'steepest'\n${usage}`);
     expectRefused(await xafs('edge', FEO, '--half-level', '1.2'), `xafs: option '--half-level' expects a normalized-μ level between 0 and 1, got '1.2'\n${usage}`);
     expectRefused(await xafs('edge', FEO, '--integral-levels', '0.9,0.2'), `xafs: option '--integral-levels' expects two normalized-μ levels 0 < lo < hi as lo,hi (e.g. 0.15,1), got '0.9,0.2'\n${usage}`);
     expectRefused(await xafs('edge', FEO, '--smooth', '0'), `xafs: option '--smooth' expects a number > 0, got '0'\n${usage}`);
@@ -83,7 +83,7 @@ describe('xafs valence', () => {
     const r = await xafs('valence', ...REFS, `${SERIES}#s0000`, `${SERIES}#s0100`, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.method).toBe('half');
+    expect(j.method).toBe('half-main');
     for (const k of ['slope', 'intercept', 'slopeStderr', 'interceptStderr', 'rms', 'form']) expect(j.calibration).toHaveProperty(k);
     expect(j.calibration.form).toBe('linear');
     expect(j.calibration.slope).toBeCloseTo(1 / (7123.1999 - 7119.3972), 4);
@@ -104,7 +104,7 @@ describe('xafs valence', () => {
     const r = await xafs('valence', ...REFS, `${SERIES}#s0100`);
     expect(r.out).toBe(
       [
-        'valence by half (normalized μ = 0.5)',
+        'valence by half-main (last crossing of normalized μ = 0.5 below the white line)',
         'linear calibration on 2 references: valence = 0.262968·E − 1870.1753   (E in eV)',
         '  slope 0.2630 ± 4.4e-7 per eV; exact through the references',
         '',
@@ -114,7 +114,7 @@ describe('xafs valence', () => {
         '',
         'sample       edge (eV)        valence',
         's0100   7121.26 ± 0.01  2.489 ± 0.003',
-        '± one σ: noise of the data and, for a calibration, the scatter of the references.',
+        "± one σ: noise of the data, the edge definition's own spread (deriv-main: competing maxima) and, for a calibration, the scatter of the references.",
         '',
       ].join('\n'),
     );
@@ -172,7 +172,7 @@ describe('xafs valence', () => {
       [[SERIES], 'xafs: no references: give at least two with --ref FILE=VALENCE (of different valences), e.g. --ref FeO.xdi=2 --ref Fe2O3.xdi=3\n'],
       [['--ref', `${FEO}=2`, SERIES], 'xafs: a valence needs at least two references of different valence (--ref FILE=VALENCE), got 1\n'],
       [['--ref', `${FEO}=2`, '--ref', `${FE2O3}=2`, SERIES], 'xafs: every reference has valence 2: give references of at least two different valences\n'],
-      [['--ref', `${FEO}=two`, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}=two': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2)\n`],
+      [['--ref', `${FEO}=two`, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}=two': expected FILE=VALENCE with a number after '=' (e.g. --ref FeO.xdi=2), or FILE=NAME whose name carries the valence ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide'); 'two' carries none\n`],
       [['--ref', FEO, '--ref', `${FE2O3}=3`, SERIES], `xafs: --ref '${FEO}': no valence given; write FILE=VALENCE (e.g. --ref FeO.xdi=2), or pass an Athena project whose group labels carry their valences ('FeO (2)', 'Fe2O3 = 3', 'Fe(III) oxide')\n`],
       [['--ref', `${SERIES}=2`, '--ref', `${FE2O3}=3`, FEO], `xafs: --ref '${SERIES}=2': ${SERIES} holds 200 spectra: 's0000', 's0001', 's0002', 's0003', 's0004', 's0005', 's0006', 's0007', 's0008', 's0009', ...; name one: --ref '${SERIES}#NAME=2'\n`],
       [[...REFS, '--form', 'quadratic', SERIES], 'xafs: a quadratic calibration needs at least 3 references with different edge energies, got 2\n'],
@@ -183,12 +183,12 @@ describe('xafs valence', () => {
 
   it('two references whose edges coincide for the chosen definition cannot calibrate it', async () => {
     const r = await xafs('valence', '--ref', `${SERIES}#s0000=2`, '--ref', `${SERIES}#s0001=3`, '--method', 'deriv', FEO);
-    expectRefused(r, `xafs: ${SERIES}#s0000 (valence 2) and ${SERIES}#s0001 (valence 3) have the same edge energy, 7123 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, integral or lcf)\n`);
+    expectRefused(r, `xafs: ${SERIES}#s0000 (valence 2) and ${SERIES}#s0001 (valence 3) have the same edge energy, 7123 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, half-main, integral or lcf)\n`);
   });
 
   it('an unknown method is a usage error', async () => {
     const r = await xafs('valence', ...REFS, '--method', 'steepest', FEO);
-    expectRefused(r, "xafs: option '--method <method>' argument 'steepest' is invalid. Allowed choices are deriv, deriv-fit, half, zero2, integral, lcf.\n(run with --help for usage)\n");
+    expectRefused(r, "xafs: option '--method <method>' argument 'steepest' is invalid. Allowed choices are deriv, deriv-fit, half, zero2, integral, deriv-main, half-main, lcf.\n(run with --help for usage)\n");
     expectNoStack(r.err);
   });
 });

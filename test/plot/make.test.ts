@@ -42,8 +42,8 @@ describe('plotFigure', () => {
         { file: fixture('series/fe_ref_Fe2O3.xdi'), valence: 3 },
       ],
     });
-    expect(svg).toContain('>E at half edge step (eV)</text>');
-    const samples = [...svg.matchAll(/aria-label="E at half edge step \(eV\): [\d.]+; valence: ([\d.]+); s: samples"/g)].map((m) => Number(m[1]));
+    expect(svg).toContain('>E at half edge step, main rise (eV)</text>');
+    const samples = [...svg.matchAll(/aria-label="E at half edge step, main rise \(eV\): [\d.]+; valence: ([\d.]+); s: samples"/g)].map((m) => Number(m[1]));
     // fe_series_truth.json: valence 2.506 at index 100, 2.990 at 190 (the calibration's answer within 0.05)
     expect(samples).toHaveLength(2);
     expect(samples[0]).toBeCloseTo(2.506, 1);

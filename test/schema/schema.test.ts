@@ -95,6 +95,15 @@ describe('CLI options and recipe keys accept the same values', () => {
     expect(parseBatchRecipe({ $schema: 'x', inputs: { files: '*.xdi' }, process: { autobk: { rbkg: 1.1, nknots: 12 } } }, 'b.json', '/d').process.autobk).toEqual({ rbkg: 1.1, nknots: 12 });
   });
 
+  it("the batch recipe's edge definitions and valence default are the library's", async () => {
+    const { EDGE_METHODS: LIB_METHODS } = await import('../../src/xanes/edge.js');
+    const { DEFAULT_VALENCE_METHOD } = await import('../../src/xanes/valence.js');
+    const { EDGE_METHODS: BATCH_METHODS, BATCH_RECIPE: B } = await import('../../src/schema/batchRecipe.js');
+    expect([...BATCH_METHODS]).toEqual([...LIB_METHODS]);
+    const valence = B.properties.valence as unknown as { properties: { method: { default: unknown } } };
+    expect(valence.properties.method.default).toBe(DEFAULT_VALENCE_METHOD);
+  });
+
   it('the recipe descriptions hold every top-level key the parsers read', () => {
     expect(Object.keys(FIT_RECIPE.properties)).toEqual(['title', 'comment', 'version', 'params', 'datasets', 'force', 'restraints', '$schema']);
     expect(BATCH_RECIPE.required).toEqual(['inputs']);

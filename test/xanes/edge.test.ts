@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { XafsError } from '../../src/errors.js';
-import { asNormalized, checkEdgeOptions, edgeEnergy, edgePositions, edgesOfNormalized, EDGE_METHODS } from '../../src/xanes/edge.js';
+import { asNormalized, checkEdgeOptions, edgeEnergy, edgePositions, edgesOfNormalized, DEFAULT_EDGE_METHODS, EDGE_METHODS } from '../../src/xanes/edge.js';
 import { loadSeries } from '../../src/xanes/inputs.js';
 import { normalCdf, smoothDerivatives } from '../../src/wasm.js';
 import { whiteLine, whiteLineOfNormalized } from '../../src/xanes/whiteline.js';
@@ -267,11 +267,20 @@ describe('noise: 0.2 % white noise on an arctan edge (Γ = 1.5 eV, 0.5 eV steps)
 describe('a two-edge mixture (two arctans 3 eV apart, 50/50)', () => {
   const energy = grid(7000, 7300, 0.25);
   const norm = energy.map((e) => 0.5 * arctan(7120, 0.8)(e) + 0.5 * arctan(7123, 0.8)(e));
-  const r = edgesOfNormalized(asNormalized({ energy, norm }), { smooth: 0.5 });
+  const r = edgesOfNormalized(asNormalized({ energy, norm }), { smooth: 0.5, methods: EDGE_METHODS });
 
   it('deriv-fit warns that two derivative maxima of similar height compete', () => {
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(/^deriv-fit: two maxima of the smoothed derivative of similar height, at 712\d\.\d+ eV \(taken\) and 712\d\.\d+ eV \(\d+%\): the edge position may jump between them \(a mixture, or a shoulder on the edge\); half, integral or --method lcf are steadier$/);
+    const fitWarnings = r.warnings.filter((w) => w.startsWith('deriv-fit'));
+    expect(fitWarnings).toHaveLength(1);
+    expect(fitWarnings[0]).toMatch(/^deriv-fit: two maxima of the smoothed derivative of similar height, at 712\d\.\d+ eV \(taken\) and 712\d\.\d+ eV \(\d+%\): the edge position may jump between them \(a mixture, or a shoulder on the edge\); half, integral or --method lcf are steadier$/);
+  });
+
+  it('deriv-main takes the first maximum (7120 eV) and, the derivative falling to under half between them, reports no competitor', () => {
+    const d = r.edges['deriv-main']!;
+    expect(Math.abs(d.energy - 7120)).toBeLessThan(0.2);
+    expect(d.competitor).toBeUndefined();
+    expect(d.definitionSpread).toBe(0);
+    expect(r.warnings.filter((w) => w.startsWith('deriv-main'))).toHaveLength(0);
   });
 
   it('half and integral sit midway between the edges (7121.5 eV) within 0.01 eV', () => {
@@ -286,7 +295,7 @@ describe('on measured spectra through preEdge', () => {
     const r = edgePositions(feo!);
     expect(r.e0).toBe(7122.9272);
     expect(r.edgeStep).toBeCloseTo(1.383, 3);
-    expect(Object.keys(r.edges).sort()).toEqual([...EDGE_METHODS].sort());
+    expect(Object.keys(r.edges).sort()).toEqual([...DEFAULT_EDGE_METHODS].sort());
     // the FeO edge: half-height 3.5 eV below the derivative maximum, as the references in fixtures/series
     expect(r.edges.half!.energy).toBeGreaterThan(7119);
     expect(r.edges.half!.energy).toBeLessThan(7120);
@@ -314,7 +323,9 @@ describe('options are checked before any numerics', () => {
     [{ smooth: 0 }, 'the smoothing width must be a number above 0, got 0'],
     [{ halfLevel: 1 }, 'the half level must lie between 0 and 1 (normalized μ), got 1'],
     [{ integralLevels: [0.8, 0.2] }, 'the integral levels must be two normalized-μ values 0 < μ1 < μ2, got 0.8, 0.2'],
-    [{ preEdge: { e0: 7000 } }, 'the edge methods find e0 themselves: do not pass e0 to the normalization'],
+    [{ preEdge: { e0: 7000 } }, 'pass e0 as the edge option e0, not inside the normalization options'],
+    [{ e0: Number.NaN }, 'e0 must be a finite energy in eV, got NaN'],
+    [{ mainLevel: 1.2 }, 'the main-edge level must lie between 0 and 1 (normalized μ), got 1.2'],
     [{ whiteLine: { space: 'mu' } }, "white-line space must be norm or flat, got 'mu'"],
   ];
   for (const [opts, message] of cases) {

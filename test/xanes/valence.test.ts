@@ -179,7 +179,7 @@ describe('calibrations that cannot be made are refused', () => {
         { edge: 7110, valence: 3, source: 'Fe2O3.xdi' },
       ],
       'linear',
-      'FeO.xdi (valence 2) and Fe2O3.xdi (valence 3) have the same edge energy, 7110 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, integral or lcf)',
+      'FeO.xdi (valence 2) and Fe2O3.xdi (valence 3) have the same edge energy, 7110 eV: this edge definition cannot tell them apart; use another --method (deriv-fit, half, half-main, integral or lcf)',
     ],
     [
       [

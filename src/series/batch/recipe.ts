@@ -41,7 +41,7 @@ export interface ReferenceSpec {
 }
 
 export interface ValenceSection {
-  /** Edge definition calibrated against valence, or lcf. @default 'half' */
+  /** Edge definition calibrated against valence, or lcf. @default 'half-main' (as xafs valence) */
   method: EdgeMethod | 'lcf';
   /** Calibration curve. @default 'linear' */
   form: 'linear' | 'quadratic';

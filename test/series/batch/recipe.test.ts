@@ -27,7 +27,7 @@ describe('batch recipe validation', () => {
   });
 
   it('names a wrong value with its path, index included', () => {
-    expect(refused({ ...base, edge: { methods: ['half', 'halff'] } })).toBe("recipe.json: 'edge.methods[1]' must be one of deriv, deriv-fit, half, zero2, integral, got 'halff' (did you mean 'half'?)");
+    expect(refused({ ...base, edge: { methods: ['half', 'halff'] } })).toBe("recipe.json: 'edge.methods[1]' must be one of deriv, deriv-fit, half, zero2, integral, deriv-main, half-main, got 'halff' (did you mean 'half'?)");
     expect(refused({ ...base, lcf: { standards: [{ file: 'a.xdi' }, { file: 3 }] } })).toBe("recipe.json: 'lcf.standards[1].file' must be a non-empty string, got 3");
     expect(refused({ ...base, process: { xftf: { kmin: '3' } } })).toBe("recipe.json: 'process.xftf.kmin' must be a number from 0 to 50 (Å⁻¹), got '3' (a string: write the number without quotes)");
     expect(refused({ ...base, outputs: { arrays: 'yes' } })).toBe("recipe.json: 'outputs.arrays' must be true or false, got 'yes'");
@@ -82,7 +82,7 @@ describe('xafs batch: a bad recipe exits 2 with the message naming the key', () 
     writeFileSync(file, JSON.stringify({ inputs: { files: '*.xdi' }, edge: { methods: ['deriv', 'halff'] } }));
     const r = await xafs('batch', file, '--json');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`xafs: ${file}: 'edge.methods[1]' must be one of deriv, deriv-fit, half, zero2, integral, got 'halff' (did you mean 'half'?)\n`);
+    expect(r.err).toBe(`xafs: ${file}: 'edge.methods[1]' must be one of deriv, deriv-fit, half, zero2, integral, deriv-main, half-main, got 'halff' (did you mean 'half'?)\n`);
   });
 
   it('a missing reference file is named before any spectrum is read', async () => {
