@@ -1,4 +1,4 @@
-// AUTOBK background removal (larch-conventions §2). The residual of Larch's objective is linear
+// AUTOBK background removal (docs/conventions.md §2). The residual of Larch's objective is linear
 // in the B-spline coefficients c except for the clamp scale s = 1 + 100*mean(out^2):
 //   out(c) = b - H c              (first irbkg points of the windowed FT, re/im interleaved)
 //   clamp(c) = s(c) * w * (u - G c)   (first/last nclamp chi points of the kout grid)
@@ -502,7 +502,7 @@ function stashRun(handle: i32, mode: i32, c: Float64Array, chisqr: f64, lmR: Flo
 }
 
 /**
- * Larch's calc_uncertainties (larch-conventions §2.9) for the last autobkRun on this plan: the
+ * Larch's calc_uncertainties (docs/conventions.md §2.9) for the last autobkRun on this plan: the
  * spline coefficients' unscaled covariance C = (JᵀJ)⁻¹ from the final Jacobian (lmdif's QR for the
  * 'larch' solver, the analytic Jacobian at the solution for 'exact'), propagated to χ(kout) and
  * bkg(kraw), which are linear in the coefficients: var(k) = g(k)ᵀ C g(k) = |R⁻ᵀ Pᵀ g(k)|².

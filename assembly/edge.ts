@@ -1,4 +1,4 @@
-// find_e0, derivatives and remove_dups exactly as Larch 0.9.58 (larch-conventions §0.2, §1.1).
+// find_e0, derivatives and remove_dups exactly as Larch 0.9.58 (docs/conventions.md §0.2, §1.1).
 import { itrunc } from './util';
 
 /** numpy.gradient in index space: central differences inside, one-sided at the ends. */

@@ -1,5 +1,5 @@
 // FEFF path χ(k): the EXAFS equation exactly as Larch 0.9.58 FeffPathGroup._calc_chi codes it
-// (larch-conventions §4.3, pitfall 19). FEFF tables live here, in a registry of handles, with
+// (docs/conventions.md §4.3, pitfall 19). FEFF tables live here, in a registry of handles, with
 // their spline coefficients precomputed. A fit evaluates χ(k) of every path at every residual
 // evaluation: pathChiAdd keeps the e0-dependent part of the equation (q, the spline lookups, p)
 // in a per-path grid cache and allocates nothing in steady state.

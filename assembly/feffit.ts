@@ -1,4 +1,4 @@
-// The feffit residual (larch-conventions §4.4-4.7) for all datasets of a fit in one call: sum of
+// The feffit residual (docs/conventions.md §4.4-4.7) for all datasets of a fit in one call: sum of
 // FEFF paths on each dataset's k grid, difference with the data, and the fit-space transform.
 import { pathChiAdd } from './exafs';
 import { realFftHead } from './xafsft';

@@ -1,5 +1,5 @@
 // The ABI surface: re-exports only. Everything here is a pure function of numbers and
-// Float64Arrays (style.md: kernels, not features).
+// Float64Arrays (docs/architecture.md, Habits: kernels, not features).
 export { fft, xftfFast, xftrFast } from './fft';
 export { xftfFull, xftrFull } from './xafsft';
 export { ftwindow, besselI0 } from './window';

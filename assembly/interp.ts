@@ -1,4 +1,4 @@
-// Interpolation kernels (larch-conventions §0.2).
+// Interpolation kernels (docs/conventions.md §0.2).
 
 /** numpy.interp: linear, constant beyond the ends; x ascending. */
 export function interpLinear(x: Float64Array, y: Float64Array, xnew: Float64Array): Float64Array {

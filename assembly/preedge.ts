@@ -1,4 +1,4 @@
-// The fitting part of Larch 0.9.58 pre_edge (larch-conventions §1.2, steps 8-13) in one kernel;
+// The fitting part of Larch 0.9.58 pre_edge (docs/conventions.md §1.2, steps 8-13) in one kernel;
 // the range rules (half-to-even rounding, index_of/index_nearest) are resolved by the caller.
 import { polyfitRange } from './polyfit';
 import { gradIdx } from './edge';

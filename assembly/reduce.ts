@@ -1,6 +1,6 @@
 // Data-reduction kernels: Larch interp (with extrapolation), merge_groups, rebin_xafs, spike
 // scores for deglitching, derivative alignment and the sub-grid edge of a spline.
-// Larch 0.9.58 semantics (larch-conventions §0.2, §8); numpy's summation order where Larch's
+// Larch 0.9.58 semantics (docs/conventions.md §0.2, §8); numpy's summation order where Larch's
 // numbers depend on it (rebin bins: pairwise sums; merge: row-by-row sums over scans).
 import { splineMoments } from './interp';
 import { indexOf, itrunc } from './util';

@@ -1,4 +1,4 @@
-// Index helpers shared by the kernels. Larch 0.9.58 semantics (larch-conventions §0.2).
+// Index helpers shared by the kernels. Larch 0.9.58 semantics (docs/conventions.md §0.2).
 
 /** C/Python int(): truncation toward zero, safe for NaN and huge values (never traps). */
 export function itrunc(x: f64): i32 {

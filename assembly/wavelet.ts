@@ -1,4 +1,4 @@
-// Continuous wavelet transforms of k-weighted χ(k) (larch-conventions §5.1): Larch 0.9.58's
+// Continuous wavelet transforms of k-weighted χ(k) (docs/conventions.md §5.1): Larch 0.9.58's
 // cauchy_wavelet and the Morlet wavelet of Funke, Scheinost and Chukalina, PRB 71, 094110 (2005).
 //
 // Larch computes each R row as IFFT_{2·nfft}(F_i · FFT_{2·nfft}(x)) and keeps the first nk points:

@@ -1,4 +1,4 @@
-// Larch 0.9.58 ftwindow (larch-conventions §3.1): the index arithmetic assumes a uniform grid
+// Larch 0.9.58 ftwindow (docs/conventions.md §3.1): the index arithmetic assumes a uniform grid
 // starting at 0 and snaps the nominal taper points to grid points.
 import { itrunc } from './util';
 

@@ -1,4 +1,4 @@
-// xftf and xftr as single kernels (Larch 0.9.58 semantics, larch-conventions §3.2-3.3), so a
+// xftf and xftr as single kernels (Larch 0.9.58 semantics, docs/conventions.md §3.2-3.3), so a
 // transform is one boundary crossing with small arrays instead of several with nfft-sized ones.
 import { twiddles, cosTable, sinTable, fftCore, isPowerOfTwo, fftInPlace } from './fft';
 import { interpLinear } from './interp';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * FEFF runner and path library benchmark (style.md practice 11: a program, never a timed assertion
+ * FEFF runner and path library benchmark (docs/architecture.md, Habits: a program, never a timed assertion
  * in tests). Needs `npm run build`.
  *
  *   node bench/feff.mjs            full run

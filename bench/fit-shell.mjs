@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * fit-shell benchmark (style.md practice 11: a program, never a timed assertion in tests). Needs
+ * fit-shell benchmark (docs/architecture.md, Habits: a program, never a timed assertion in tests). Needs
  * `npm run build`.
  *
  *   node bench/fit-shell.mjs            full run

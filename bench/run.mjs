@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * xafs benchmark (style.md practice 11: benchmarks are programs, never timed assertions in tests).
+ * xafs benchmark (docs/architecture.md, Habits: benchmarks are programs, never timed assertions in tests).
  *
  *   node bench/run.mjs            full run (~15-20 s on 2 cores)
  *   node bench/run.mjs --quick    shorter batches and series (~5 s), for a quick look

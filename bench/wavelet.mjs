@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Wavelet transform benchmark (style.md practice 11: a program, never a timed assertion in tests).
+ * Wavelet transform benchmark (docs/architecture.md, Habits: a program, never a timed assertion in tests).
  *
  *   node bench/wavelet.mjs            full run (a few seconds, plus Larch when it is installed)
  *   node bench/wavelet.mjs --quick    shorter batches

@@ -3,7 +3,7 @@
  * scipy 1.10 (CODATA 2018); hard-coded so that results do not depend on any library version.
  */
 
-/** E - E0 = k^2 * KTOE: 1e20 * hbar^2 / (2 m_e e) in eV·Å² (larch-conventions §0.1). */
+/** E - E0 = k^2 * KTOE: 1e20 * hbar^2 / (2 m_e e) in eV·Å² (docs/conventions.md §0.1). */
 export const KTOE = 3.8099821161548597;
 /** k^2 = ETOK * (E - E0), Å⁻²/eV. */
 export const ETOK = 0.2624684236075176;

@@ -1,5 +1,5 @@
 /**
- * The only door to the WebAssembly core (style.md: one door to WASM). The generated ESM glue
+ * The only door to the WebAssembly core (docs/architecture.md: the only door). The generated ESM glue
  * (`build/release.js`, built by `asc` from assembly/) instantiates the module at import, copies
  * typed arrays in and returns new typed arrays; kernels never mutate their inputs.
  */
@@ -335,7 +335,7 @@ export function pathParamArray(params: PathParams | Float64Array): Float64Array 
 }
 
 /**
- * Larch path χ(k) (larch-conventions §4.3) on k_n = n·kstep, n < nk: chi = Im χ̃, chiImag = −Re χ̃.
+ * Larch path χ(k) (docs/conventions.md §4.3) on k_n = n·kstep, n < nk: chi = Im χ̃, chiImag = −Re χ̃.
  * The handle must be valid (feffPathValid) and nk ≥ 3 for Larch's first-point extrapolation.
  */
 export function pathChi(handle: number, params: PathParams | Float64Array, nk: number, kstep: number): { chi: Float64Array; chiImag: Float64Array } {

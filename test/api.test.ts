@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as xafs from '../src/index.js';
 
 describe('the public API', () => {
-  // A snapshot of the export list keeps API changes visible in review (style.md practice 8).
+  // A snapshot of the export list keeps API changes visible in review (docs/architecture.md, Habits).
   test('exports exactly these names', () => {
     expect(Object.keys(xafs).sort()).toEqual([
       'EINS_FACTOR',

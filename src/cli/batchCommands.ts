@@ -7,7 +7,7 @@ export function register(program: Command, io: Io): void {
   const batch = program
     .command('batch')
     .description('run a batch recipe over a series (files, a multi-column file, an Athena project, HDF5) on all cores: results.csv and results.jsonl in input order')
-    .argument('<recipe>', 'batch recipe, JSON or YAML (see the README, "Processing an in situ series")')
+    .argument('<recipe>', 'batch recipe, JSON or YAML (see docs/series.md and docs/recipes.md)')
     .option('--resume', 'continue an interrupted run in the output folder (complete chunks are kept)')
     .option('--shard <i/n>', 'run only shard i of n (contiguous chunks of 64 spectra; merge the shards with xafs merge-results)')
     .option('--out <dir>', "output folder (default: the recipe's outputs.dir, else RECIPE-NAME.results beside the recipe)")

@@ -1,6 +1,6 @@
 /**
  * `xafs fit-shell`: the one-command first-shell fit. From a sample (μ(E) or χ(k)), an absorber and
- * the neighbours' elements it builds a fit recipe (contract.md, "xafs fit") on path-library or FEFF
+ * the neighbours' elements it builds a fit recipe (docs/cli.md and docs/fitting.md) on path-library or FEFF
  * paths, with starting values and bounds that converge on ordinary data, runs it with the
  * recipe machinery of src/fit (so `xafs fit RECIPE` on the written recipe gives the same numbers)
  * and reports the table papers publish: CN, R, σ², ΔE0 with their errors, the R-factor, the k and

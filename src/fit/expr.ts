@@ -1,5 +1,5 @@
 /**
- * The expression language of fit parameters and path parameters (docs/contract.md, "xafs fit"):
+ * The expression language of fit parameters and path parameters (docs/cli.md and docs/fitting.md):
  * numbers (`1`, `1.5`, `1e-3`, `.5`), names, `+ - * /`, powers `^` and `**`, unary minus and
  * plus, parentheses and function calls. Python's precedence, which is what Larch users write in
  * lmfit/asteval: `**` is right-associative and binds tighter than a unary minus on its left

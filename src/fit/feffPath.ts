@@ -1,6 +1,6 @@
 /**
  * FEFF scattering paths: feff.dat → FeffPath (tables resident in the WASM core) → χ(k), as
- * Larch 0.9.58 feffpath / path2chi / ff2chi compute it (larch-conventions §4.1–4.3).
+ * Larch 0.9.58 feffpath / path2chi / ff2chi compute it (docs/conventions.md §4.1–4.3).
  */
 import { XafsError } from '../errors.js';
 import { readFeffDat } from '../io/feffdat.js';

@@ -1,6 +1,6 @@
 /**
  * feffit: fit a sum of FEFF paths to one or more χ(k) datasets sharing parameters, with Larch
- * 0.9.58 semantics (larch-conventions §4.4-4.8): transform windows and index ranges, the noise
+ * 0.9.58 semantics (docs/conventions.md §4.4-4.8): transform windows and index ranges, the noise
  * estimate, residuals in r, k or q space (several k-weights at once), N_idp, χ², reduced χ²,
  * r-factor, AIC/BIC and error bars scaled as Larch scales them. The residual of every dataset is
  * computed in one WASM call per evaluation (assembly/feffit.ts).
@@ -539,7 +539,7 @@ export function feffit(ps: ParamSet, inputs: FitDatasetInput[], options: FeffitO
 }
 
 /**
- * Larch's feffit with a data delta_chi (larch-conventions §4.6 rule 2): the high-R ε_k (averaged
+ * Larch's feffit with a data delta_chi (docs/conventions.md §4.6 rule 2): the high-R ε_k (averaged
  * over k-weights) and δχ add in quadrature point by point, ε_k(k) = sqrt(δχ(k)² + ε_k²), floored
  * at 1e-12; set_epsilon_k then gives ε_r,w = mean over the model grid of ε_k(k)/S_w with
  * S_w = 2·sqrt(π(2w+1)/(kstep(kmax^{2w+1} − kmin^{2w+1}))). The reported ε_k is the mean of ε_k(k).

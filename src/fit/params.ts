@@ -1,5 +1,5 @@
 /**
- * The parameters of a fit (docs/contract.md "xafs fit"; Larch 0.9.58 conventions §0.2, §4.8,
+ * The parameters of a fit (docs/cli.md and docs/fitting.md; docs/conventions.md §0.2, §4.8,
  * §4.10): varied, fixed and constrained (expression) parameters, their evaluation in dependency
  * order, the MINUIT bound transforms that lmfit applies for MINPACK, and first-order propagation of
  * the covariance to expression and path parameters (what lmfit does with the `uncertainties`

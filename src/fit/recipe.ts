@@ -1,5 +1,5 @@
 /**
- * Fit recipes (contract.md "xafs fit"): JSON with `params` and `datasets`. Loading resolves file
+ * Fit recipes (docs/cli.md and docs/fitting.md): JSON with `params` and `datasets`. Loading resolves file
  * names (against --data-dir, else the recipe's folder), reads the data (μ(E) processed by
  * pre_edge + autobk, or a χ(k) file) and the FEFF paths, and resolves `{from, param}` parameters
  * from saved results. Unknown keys and wrong types are refused with their path in the recipe.

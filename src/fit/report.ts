@@ -1,5 +1,5 @@
 /**
- * Fit reports: the text table users put in papers, and the JSON of contract.md.
+ * Fit reports: the text table users put in papers, and the JSON of docs/cli.md.
  */
 import { basename } from 'node:path';
 import type { FitResult } from './feffit.js';
@@ -99,7 +99,7 @@ export function startsLines(st: StartsSummary): string[] {
   ];
 }
 
-/** The JSON of contract.md (plus warnings and convergence). */
+/** The JSON of docs/cli.md (plus warnings and convergence). */
 export function fitJson(res: FitResult & { recipe?: unknown; starts?: StartsSummary }) {
   return {
     params: res.params,

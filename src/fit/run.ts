@@ -9,6 +9,7 @@ import { feffit, pathExprs, type FeffitOptions, type FitDatasetInput, type FitRe
 import { loadFeffPath, pathChi } from './feffPath.js';
 import { xftf } from '../xafs/xftf.js';
 import { ETOK } from '../constants.js';
+import { interpLinear } from '../wasm.js';
 import { ParamSet, type ParamSpec } from './params.js';
 import { loadDataset, readRecipe, resolveFrom, type ParamSpecIn, type Recipe } from './recipe.js';
 import type { FitCheck } from './sanity.js';
@@ -107,7 +108,7 @@ function contributions(res: FitResult, inputs: FitDatasetInput[]): DatasetContri
     // fitted ΔE0): the transform of a real input done twice, for χ·cos φ and χ·sin φ
     const first = d.paths[0]!.path;
     const e0 = res.paths[pi - d.paths.length]!.e0;
-    const phase = a.k.map((k) => interp(first.dat.k, first.dat.pha, Math.sqrt(Math.max(0, k * k - e0 * ETOK))));
+    const phase = interpLinear(first.dat.k, first.dat.pha, a.k.map((k) => Math.sqrt(Math.max(0, k * k - e0 * ETOK))));
     const corrected = (chi: Float64Array) => {
       const c = ft(chi.map((v, j) => v * Math.cos(phase[j]!)));
       const s = ft(chi.map((v, j) => v * Math.sin(phase[j]!)));
@@ -115,20 +116,6 @@ function contributions(res: FitResult, inputs: FitDatasetInput[]): DatasetContri
     };
     return { paths, phaseCorrected: { by: paths[0]!.label, dataChirMag: corrected(a.data), modelChirMag: corrected(a.model) } };
   });
-}
-
-function interp(x: Float64Array, y: Float64Array, v: number): number {
-  if (v <= x[0]!) return y[0]!;
-  const n = x.length;
-  if (v >= x[n - 1]!) return y[n - 1]!;
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid]! <= v) lo = mid;
-    else hi = mid;
-  }
-  return y[lo]! + ((y[hi]! - y[lo]!) * (v - x[lo]!)) / (x[hi]! - x[lo]!);
 }
 
 /** The recipe's data and paths, loaded once; `run` fits it (or a copy with other starting values). */

@@ -1,5 +1,5 @@
 /**
- * σ² models of a scattering path (larch-conventions §4.9): Einstein and correlated Debye, as
+ * σ² models of a scattering path (docs/conventions.md §4.9): Einstein and correlated Debye, as
  * Larch 0.9.58 evaluates sigma2_eins(t, theta) and sigma2_debye(t, theta) inside path expressions.
  * Temperatures in K, results in Å².
  */

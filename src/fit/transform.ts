@@ -1,5 +1,5 @@
 /**
- * Larch's feffit_transform (larch-conventions §4.4-4.6): the windows of a fit on the full nfft
+ * Larch's feffit_transform (docs/conventions.md §4.4-4.6): the windows of a fit on the full nfft
  * grids, the index ranges of each fit space and the noise estimate from the high-R part of |χ(R)|.
  */
 import { XafsError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Athena project files (.prj) as Larch 0.9.58 read_athena reads them (docs/larch-conventions.md
+ * Athena project files (.prj) as Larch 0.9.58 read_athena reads them (docs/docs/conventions.md
  * §7.3): gzip or plain text; the JSON variant (`_____header`, `_____order`) or the Perl variant
  * (a dump of `$old_group = '...'; @args = (...); @x = (...); ... [record]` statements).
  *

@@ -1,5 +1,5 @@
 /**
- * Column expressions for `--mu` / `--energy` (docs/contract.md): column labels, `col1`, `col2`,
+ * Column expressions for `--mu` / `--energy` (docs/cli.md): column labels, `col1`, `col2`,
  * ... by position, numbers (`2`, `.5`, `1e-3`), `+ - * /`, parentheses, unary minus and the
  * functions ln, log (natural logarithm, as numpy's log), exp, sqrt, abs.
  * A recursive-descent parser builds an AST that is evaluated element-wise over Float64Arrays;

@@ -1,6 +1,6 @@
 /**
  * FEFF path files (feffNNNN.dat, FEFF6 and FEFF8) as Larch 0.9.58 FeffDatFile reads them
- * (docs/larch-conventions.md §4.1): a header with potentials and the Fermi-level line, a path
+ * (docs/docs/conventions.md §4.1): a header with potentials and the Fermi-level line, a path
  * block after the `----` line, then the 7-column table after the `k real[2*phc] ... real[p]@#`
  * line.
  */

@@ -303,7 +303,7 @@ export function spectrumFrom(file: XafsFile, opts: ReadSpectrumOptions = {}): Sp
     if (pick.inEv) energyInEv = true;
   }
 
-  // mu: --mu, else a column named mu, xmu, mutrans or mufluor (contract.md), else a refusal with suggestions
+  // mu: --mu, else a column named mu, xmu, mutrans or mufluor (docs/cli.md), else a refusal with suggestions
   let mu: Float64Array;
   let muName: string;
   if (opts.mu !== undefined) {

@@ -2,7 +2,7 @@
  * Energy calibration and alignment. A shift is always computed and recorded first, and applied
  * only by an explicit `shiftEnergy` call: nothing here rewrites an energy array silently.
  *
- * - `alignToStandard`: Larch's EnergyCalibrateDialog fit (larch-conventions §8): the shift s and
+ * - `alignToStandard`: Larch's EnergyCalibrateDialog fit (docs/conventions.md §8): the shift s and
  *   scale a so that a·dμ/dE of the spectrum at E + s matches the standard's dμ/dE over
  *   [e0_std − 15, e0_std + 35] eV (cubic interpolation). Used on a sample's own μ (alignment) or
  *   on a reference channel measured with it (calibration: e.g. a foil in `iref`).

@@ -1,7 +1,7 @@
 /**
  * Deglitching: removing points, never replacing them, and reporting each one removed.
  *
- * Explicit removals follow Larch's GUI (larch-conventions §8): `at` removes the single point
+ * Explicit removals follow Larch's GUI (docs/conventions.md §8): `at` removes the single point
  * nearest an energy, `ranges` every point with E1 ≤ E ≤ E2.
  *
  * Automatic detection (Larch's library helper needs silx; this is our own rule). Two residuals of

@@ -1,5 +1,5 @@
 /**
- * Merging repeated scans: Larch 0.9.58 merge_groups (larch-conventions §8). Every scan is
+ * Merging repeated scans: Larch 0.9.58 merge_groups (docs/conventions.md §8). Every scan is
  * interpolated onto the master scan's de-duplicated energy grid (Larch interp: not-a-knot cubic,
  * extrapolating beyond a scan's ends), averaged, and the population standard deviation over scans
  * is kept as `muStd`, the spread of the scans (its standard error of the mean is muStd/√(N−1)).

@@ -1,6 +1,6 @@
 /**
  * Rebinning quick-EXAFS (continuous-scan) data onto a conventional XAFS grid: Larch 0.9.58
- * rebin_xafs (larch-conventions §8). Three segments relative to e0: pre-edge [pre1, pre2] in
+ * rebin_xafs (docs/conventions.md §8). Three segments relative to e0: pre-edge [pre1, pre2] in
  * energy steps, XANES [pre2, exafs1] in energy steps, EXAFS [exafs1, exafs2] in k steps; each
  * segment starts one step after its start value. Every input point but the last falls in exactly
  * one bin (bounds halfway between the index_of positions of neighbouring grid points; Larch's last

@@ -93,7 +93,7 @@ export interface AutobkResult {
   deltaBkg?: Float64Array;
 }
 
-/** Larch 0.9.58 autobk (larch-conventions §2), solved directly in the WASM core. */
+/** Larch 0.9.58 autobk (docs/conventions.md §2), solved directly in the WASM core. */
 export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: number; edgeStep?: number }, options: AutobkOptions = {}): AutobkResult {
   const mu = group.mu;
   const n = group.energy.length;
@@ -236,7 +236,7 @@ export function autobk(group: { energy: Float64Array; mu: Float64Array; e0?: num
 }
 
 /**
- * Larch's calc_uncertainties scaling (larch-conventions §2.9): δ = t_{p,ν}·sqrt(var·redchi) with
+ * Larch's calc_uncertainties scaling (docs/conventions.md §2.9): δ = t_{p,ν}·sqrt(var·redchi) with
  * redchi = χ²/(ndata − nspl), p = ½(1 + erf(errSigma/√2)), ν = N_k − nspl for χ and
  * nmue − nspl for the background (written into the energy grid from ie0, 0 elsewhere).
  */

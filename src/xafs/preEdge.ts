@@ -55,7 +55,7 @@ export interface PreEdgeResult {
 
 const MAX_NNORM = 5;
 
-/** Larch 0.9.58 pre_edge: normalization with Larch's automatic ranges (larch-conventions §1.2). */
+/** Larch 0.9.58 pre_edge: normalization with Larch's automatic ranges (docs/conventions.md §1.2). */
 export function preEdge(group: { energy: Float64Array; mu: Float64Array }, options: PreEdgeOptions = {}): PreEdgeResult {
   return preEdgeScan(group, options).result;
 }

@@ -1,4 +1,4 @@
-// Option-resolution helpers: index rules and rounding exactly as Larch/numpy (larch-conventions §0.2).
+// Option-resolution helpers: index rules and rounding exactly as Larch/numpy (docs/conventions.md §0.2).
 import { XafsError } from '../errors.js';
 
 /** Python round(): half to even ("banker's rounding"); 5·round(-7.5) = -40, not -35. */
@@ -112,7 +112,7 @@ export function checkFinite(name: string, v: number | undefined | null, opts: Op
 export const K_LIMIT = 50;
 export const R_LIMIT = 100;
 export const OPTION_RANGES: Record<string, OptionRange> = {
-  rbkg: { above: 0, max: 25, units: 'Å' },
+  rbkg: { above: 0, max: 10, units: 'Å' }, // the recipes' and the CLI's range (src/schema/quantities.ts)
   nknots: { min: 5, max: 128, integer: true },
   kmin: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },
   kmax: { min: 0, max: K_LIMIT, units: 'Å⁻¹' },

@@ -45,7 +45,7 @@ export interface XftfResult {
 }
 
 /**
- * Larch 0.9.58 xftf (larch-conventions §3.2): χ(R) = (1/√π)∫ k^w χ(k) W(k) e^{−2ikR} dk, numpy's sign,
+ * Larch 0.9.58 xftf (docs/conventions.md §3.2): χ(R) = (1/√π)∫ k^w χ(k) W(k) e^{−2ikR} dk, numpy's sign,
  * after linear interpolation of χ onto the uniform grid from k = 0 (constant beyond the data).
  */
 export function xftf(group: { k: Float64Array; chi: Float64Array }, options: XftfOptions = {}): XftfResult {

@@ -34,7 +34,7 @@ export interface XftrResult {
 }
 
 /**
- * Larch 0.9.58 xftr (larch-conventions §3.3): back-transform of complex χ(R) (from xftf) to
+ * Larch 0.9.58 xftr (docs/conventions.md §3.3): back-transform of complex χ(R) (from xftf) to
  * χ(q) = k^w·χ·W(k) filtered by the R window. kstep is derived from the R grid, as in Larch.
  */
 export function xftr(group: { r: Float64Array; chirRe: Float64Array; chirIm?: Float64Array }, options: XftrOptions = {}): XftrResult {

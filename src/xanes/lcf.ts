@@ -10,7 +10,7 @@
  *   sample's own pre_edge e0 and ranges (LcfOptions.normalization), and the weights are also
  *   reported as fractions of the standards' edge jumps (LcfFit.fractions).
  * - `lincomboFit` / `lincomboFitAll`: Larch 0.9.58 lincombo_fit / lincombo_fitall, reproduced
- *   number for number (larch-conventions §6.2).
+ *   number for number (docs/conventions.md §6.2).
  */
 import { Buffer } from 'node:buffer';
 import { XafsError, type Warn } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * The common front of LCF, PCA and MCR-ALS: spectra prepared in one space (normalized μ, flattened
- * μ, dμ/dE or χ(k)), Larch's `interp(kind='cubic')` and `groups2matrix` (larch-conventions §0.2,
+ * μ, dμ/dE or χ(k)), Larch's `interp(kind='cubic')` and `groups2matrix` (docs/conventions.md §0.2,
  * §6.1), and the fit-window rules.
  */
 import { XafsError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Principal component analysis of a series of spectra.
  *
- * - `pcaTrain`: Larch 0.9.58 pca_train exactly (larch-conventions §6.3): the matrix on the first
+ * - `pcaTrain`: Larch 0.9.58 pca_train exactly (docs/conventions.md §6.3): the matrix on the first
  *   spectrum's grid, the mean spectrum removed, every spectrum standardized, eigenvalues of the
  *   n×n correlation matrix (WASM, tred2/tql2), variances, Larch's IND with its duplicated first
  *   value and nsig = argmin(IND). Alongside, a factor analysis of the *uncentered* matrix

@@ -1,4 +1,4 @@
-// The WASM complex FFT and Larch's xftf_fast/xftr_fast primitives (larch-conventions §3.4),
+// The WASM complex FFT and Larch's xftf_fast/xftr_fast primitives (docs/conventions.md §3.4),
 // checked against the independent fft.js package and against closed-form transforms.
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Least squares, polynomial fits, interpolation, B-splines and I0 in the WASM core
-// (larch-conventions §0.2), against exact answers and against numpy/scipy values computed into
+// (docs/conventions.md §0.2), against exact answers and against numpy/scipy values computed into
 // fixtures/xafs/splines.json.
 import { describe, expect, it } from 'vitest';
 import { besselI0, bsplineEval, interpLinear, lstsq, polyfitRange, splineInterp } from '../../src/wasm.js';

@@ -1,4 +1,4 @@
-// Larch ftwindow (larch-conventions §3.1): the WASM kernel against arrays computed by Larch 0.9.58
+// Larch ftwindow (docs/conventions.md §3.1): the WASM kernel against arrays computed by Larch 0.9.58
 // (fixtures/xafs/windows.json), plus shape facts and the window-name rule of src/xafs/ftWindow.
 import { describe, expect, it } from 'vitest';
 import { ftwindowKernel, type WindowName } from '../../src/wasm.js';

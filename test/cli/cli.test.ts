@@ -1,5 +1,5 @@
 // The xafs command line, driven in-process through run(argv, io): results on stdout (one JSON
-// document with --json), diagnostics on stderr, exit 0 / 2 / 3 (docs/contract.md). Numbers are
+// document with --json), diagnostics on stderr, exit 0 / 2 / 3 (docs/cli.md). Numbers are
 // checked against Larch 0.9.58 (fixtures/xafs, fixtures/reference) or against the JSON itself
 // for the --out round trip.
 import { existsSync, readFileSync } from 'node:fs';

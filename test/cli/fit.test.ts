@@ -29,7 +29,7 @@ function setup(edit: (r: typeof CU_RECIPE) => unknown = (r) => r): { dir: string
   return { dir, recipe };
 }
 
-// Larch 0.9.58 feffit on this recipe (shared/reference/fits/cu_1shell.larch.json)
+// Larch 0.9.58 feffit on this recipe (fixtures/fitref/shared/cu_1shell.larch.json)
 const LARCH = { amp: [0.8951890001178086, 0.03763412439264479], del_e0: [4.357769400151244, 0.5113492061238115], del_r: [-0.006016648922974804, 0.002613313004090882], sig2: [0.008669688058990132, 0.0003078435467093036] };
 
 describe('xafs fit', () => {

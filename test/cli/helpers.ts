@@ -46,6 +46,16 @@ export function expectNoStack(text: string): void {
 }
 
 /** Escapes a literal for use inside a RegExp. */
+/** The message of what `f` throws, or 'accepted' when it does not throw. */
+export const thrownMessage = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'accepted';
+};
+
 export const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The 408 data rows of cu_metal_rt.xdi (energy i0 itrans mutrans), as text lines and as numbers. */

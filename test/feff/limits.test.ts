@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { feffInpText } from '../../src/feff/runner.js';
 import { MAX_CLUSTER_ATOMS } from '../../src/feff/structure.js';
-import { expectRefused, fixture, xafs } from '../cli/helpers.js';
+import { expectRefused, fixture, thrownMessage as message, xafs } from '../cli/helpers.js';
 
 const CU_CIF = readFileSync(fixture('feff/structures/cu_fcc.cif'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'xafs-feff-limits-'));
@@ -17,14 +17,6 @@ const file = (name: string, text: string): string => {
   return p;
 };
 const cif = (name: string, edit: (t: string) => string) => file(name, edit(CU_CIF));
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'accepted';
-};
 
 describe('CIF cells are checked before the cluster is expanded', () => {
   it('0.01 Å cell edges (grew past 1.7 GB): refused, --inp-only too', async () => {

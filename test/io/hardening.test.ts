@@ -206,8 +206,8 @@ describe('physically impossible values are refused, a stray end energy is left o
     const s = readSpectrum(fixture('spectra/cu_metal_rt.xdi'), MU);
     const res = processSpectrum(s, { xftf: { kmax: 15 } });
     const cases: [() => unknown, string][] = [
-      [() => autobk(s, { rbkg: 1e6 }), 'autobk rbkg must be above 0 and at most 25 Å (got 1000000)'],
-      [() => autobk(s, { rbkg: 0 }), 'autobk rbkg must be above 0 and at most 25 Å (got 0)'],
+      [() => autobk(s, { rbkg: 1e6 }), 'autobk rbkg must be above 0 and at most 10 Å (got 1000000)'],
+      [() => autobk(s, { rbkg: 0 }), 'autobk rbkg must be above 0 and at most 10 Å (got 0)'],
       [() => autobk(s, { nknots: 100000 }), 'autobk nknots must be from 5 to 128 (got 100000)'],
       [() => autobk(s, { kmax: 1e9 }), 'autobk kmax must be from 0 to 50 Å⁻¹ (got 1000000000)'],
       [() => autobk(s, { dk: -1 }), 'autobk dk must be from 0 to 50 Å⁻¹ (got -1)'],
@@ -219,7 +219,7 @@ describe('physically impossible values are refused, a stray end energy is left o
     ];
     for (const [fn, msg] of cases) expect(catchXafs(fn, 'EOPTION').message).toBe(msg);
     // through processSpectrum the message starts with the source
-    expect(catchXafs(() => processSpectrum(s, { autobk: { rbkg: 1e6 } }), 'EOPTION').message).toBe(`${s.source}: autobk rbkg must be above 0 and at most 25 Å (got 1000000)`);
+    expect(catchXafs(() => processSpectrum(s, { autobk: { rbkg: 1e6 } }), 'EOPTION').message).toBe(`${s.source}: autobk rbkg must be above 0 and at most 10 Å (got 1000000)`);
   });
 
   test('χ(k) beyond 50 Å⁻¹ (or below 0) is refused by the transform', () => {

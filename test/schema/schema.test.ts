@@ -4,17 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AUTOBK_BATCH, AUTOBK_FIT, BATCH_RECIPE, didYouMean, editDistance, FIT_RECIPE, numberRule, Q, recipeJsonSchemas, recipeReference, TRANSFORM, validate, type Field } from '../../src/schema/index.js';
 import { parseBatchRecipe } from '../../src/series/batch/recipe.js';
-import { expectRefused, CU, xafs } from '../cli/helpers.js';
+import { expectRefused, CU, thrownMessage as message, xafs } from '../cli/helpers.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { files: string[]; exports: Record<string, unknown> };
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'accepted';
-};
 
 describe('published JSON Schemas', () => {
   for (const [name, schema] of Object.entries(recipeJsonSchemas())) {

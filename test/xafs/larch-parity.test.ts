@@ -1,5 +1,5 @@
 // Cu metal at room temperature (cu_metal_rt.xdi, μ = mutrans) against Larch 0.9.58's full-precision
-// golden arrays (fixtures/xafs/cu_*.csv) and the reference numbers of larch-conventions Appendix A.
+// golden arrays (fixtures/xafs/cu_*.csv) and the reference numbers of docs/conventions.md §A.
 import { describe, expect, it } from 'vitest';
 import { autobk, preEdge, xftf } from '../../src/xafs/index.js';
 import { RSTEP } from '../../src/constants.js';

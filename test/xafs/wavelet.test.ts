@@ -93,7 +93,7 @@ describe('Cauchy wavelet = Larch 0.9.58 cauchy_wavelet', () => {
   });
 
   it('equals Larch’s formula evaluated by direct DFTs (no FFT): nfft 2048, a short χ(k), nfft 512 (χ cut to nfft/2 points)', () => {
-    // cauchy_wavelet as larch-conventions §5.1 writes it: T = DFT_{2N}(x)[0:N], F_i(ω) the Cauchy
+    // cauchy_wavelet as docs/conventions.md §5.1 writes it: T = DFT_{2N}(x)[0:N], F_i(ω) the Cauchy
     // filter, W_i = IDFT_{2N}(F_i·T)[0:nk], with x = k²χ cut or padded to N/2 points
     const full = larch('cu_metal_rt');
     // 350 points (a 1024-point convolution), a short χ(k) of 60 points (128), and nfft 512 (1024 = 2·nfft: Larch's own circle)

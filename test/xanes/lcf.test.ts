@@ -1,6 +1,6 @@
 // Linear combination fitting: the NNLS kernel against closed forms, the physical fit against the
 // known fractions of synthetic series (fixtures/series, fixtures/xanes/lcf/fe3_*), and the Larch
-// parity mode against Larch 0.9.58 (larch-conventions Appendix A, fixtures/xanes/lcf).
+// parity mode against Larch 0.9.58 (docs/conventions.md §A, fixtures/xanes/lcf).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';

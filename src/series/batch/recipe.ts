@@ -1,5 +1,5 @@
 /**
- * Batch recipes (contract.md "xafs batch"): JSON or YAML, validated strictly. Every unknown key and
+ * Batch recipes (docs/series.md): JSON or YAML, validated strictly. Every unknown key and
  * every wrong type is refused with its path in the recipe (`lcf.standards[1].file`) and, for a
  * misspelled key, the nearest allowed one. Defaults are resolved here, once: the resolved recipe is
  * what the engine runs and what it echoes into the output (DIR/recipe.json, the JSON lines
