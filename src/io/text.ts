@@ -861,6 +861,8 @@ export function escapeControls(text: string): string {
   if (!TERMINAL_UNSAFE.test(text)) return text;
   return text.replace(TERMINAL_UNSAFE, (c) => {
     const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    // C0 as \\xHH (as shells show them); DEL, C1 and bidi controls as \\uHHHH, which is also a valid
+    // JSON escape: JSON.stringify leaves those raw, so --json output stays one JSON document
+    return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

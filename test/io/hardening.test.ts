@@ -107,7 +107,7 @@ describe('text encodings', () => {
   test('control characters are escaped for the terminal; tabs, newlines and letters are kept', () => {
     expect(escapeControls('a\tb\nc')).toBe('a\tb\nc');
     expect(escapeControls('x\x1b]0;title\x07y\r')).toBe('x\\x1b]0;title\\x07y\\x0d');
-    expect(escapeControls('\x9b2J \u202eevil µÅ')).toBe('\\x9b2J \\u202eevil µÅ');
+    expect(escapeControls('\x9b2J \u202eevil µÅ')).toBe('\\u009b2J \\u202eevil µÅ');
   });
 });
 
