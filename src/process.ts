@@ -29,6 +29,9 @@ export interface ProcessResult {
   warnings: string[];
 }
 
+
+/** Below this last k (Å⁻¹) a scan is XANES only: χ(k) and its transform hold no EXAFS. */
+export const XANES_K_LIMIT = 5;
 /**
  * The standard chain: pre_edge → autobk → xftf → xftr with Larch 0.9.58 semantics.
  *
@@ -112,6 +115,12 @@ function chain(spectrum: Spectrum, options: ProcessOptions): ProcessResult {
   }
 
   const kLast = bkg.k[bkg.k.length - 1]!;
+  if (kLast < XANES_K_LIMIT) {
+    warnings.push(
+      `a XANES scan: χ(k) ends at k = ${kLast.toFixed(2)} Å⁻¹ (e0 + ${(kLast * kLast * KTOE).toFixed(0)} eV), below ${XANES_K_LIMIT} Å⁻¹, ` +
+        `so the background, χ(k) and |χ(R)| carry no EXAFS structure; use the XANES analyses (edges, valence, LCF) for it`,
+    );
+  }
   const ftOpts = options.xftf ?? {};
   const kmax = ftOpts.kmax ?? 20;
   if (kmax > kLast + 1e-9) {

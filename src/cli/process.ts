@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { XafsError } from '../errors.js';
 import { readSpectrum } from '../io/read.js';
-import { processSpectrum, type ProcessOptions, type ProcessResult } from '../process.js';
+import { processSpectrum, XANES_K_LIMIT, type ProcessOptions, type ProcessResult } from '../process.js';
 import { version, type Io } from './program.js';
 import { checkExpression, toJson, writeColumns } from './format.js';
 
@@ -83,7 +83,7 @@ export function summary(file: string, res: ProcessResult): string {
     `  e0         ${f(res.e0, 3)} eV`,
     `  edge step  ${res.edgeStep.toPrecision(6)}`,
     `  ranges     pre-edge ${f(d.pre1)} to ${f(d.pre2)} eV, post-edge ${f(d.norm1)} to ${f(d.norm2)} eV from e0 (nnorm ${d.nnorm})`,
-    `  autobk     k ${f(bkg.autobkDetails.kmin)}–${f(bkg.autobkDetails.kmax)} Å⁻¹, ${bkg.autobkDetails.nspl} knots, χ(k) on ${bkg.k.length} points`,
+    `  autobk     k ${f(bkg.autobkDetails.kmin)}–${f(bkg.autobkDetails.kmax)} Å⁻¹, ${bkg.autobkDetails.nspl} knots, χ(k) on ${bkg.k.length} points${bkg.autobkDetails.kmax < XANES_K_LIMIT ? ' (a XANES scan: no EXAFS below k 5 Å⁻¹)' : ''}`,
     `  xftf       k ${f(ft.kmin)}–${f(ft.kmax)} Å⁻¹, ${ft.window} dk ${f(ft.dk)}, k-weight ${ft.kweight}`,
     `  |χ(R)|     peak ${p.value.toPrecision(5)} Å^${-(ft.kweight + 1)} at R = ${p.r.toFixed(3)} Å (no phase correction)`,
     '',
